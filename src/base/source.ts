@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
+import { spawnSync } from 'node:child_process';
 import { KvmkitError } from './errors.ts';
 
 /**
@@ -55,7 +55,7 @@ export class FileSource implements ByteSource {
   close(): void {
     if (this.fd >= 0) fs.closeSync(this.fd);
     this.fd = -1;
-    if (this.unlinkOnClose) fs.rmSync(this.unlinkOnClose, { force: true });
+    if (this.unlinkOnClose) fs.rmSync(this.unlinkOnClose, { recursive: true, force: true });
   }
 }
 
@@ -89,26 +89,20 @@ export function openSource(file: string): ByteSource {
   return Object.assign(src, { name: file }) as ByteSource;
 }
 
-/** Streaming gunzip in fixed-size chunks, synchronous so that openSource stays synchronous. */
+/**
+ * Streaming gunzip, synchronous so that openSource stays synchronous. zlib has no synchronous
+ * streaming API and gunzipSync would hold the whole compressed and inflated dump in memory, so a
+ * child Node process pipes the file through a zlib stream into the output: memory stays flat in
+ * both processes however large the dump. Multi-member gzip files (concatenated) are handled by zlib.
+ */
+const INFLATE_SCRIPT = `
+const fs = require('node:fs'), zlib = require('node:zlib'), { pipeline } = require('node:stream');
+pipeline(fs.createReadStream(process.argv[1]), zlib.createGunzip(), fs.createWriteStream(process.argv[2]), (e) => {
+  if (e) { process.stderr.write(String(e && e.message || e)); process.exit(1); }
+});`;
+
 function inflateFileSync(input: string, output: string): void {
-  const inFd = fs.openSync(input, 'r');
-  const outFd = fs.openSync(output, 'w');
-  try {
-    const chunk = Buffer.allocUnsafe(1 << 20);
-    const pending: Buffer[] = [];
-    let n: number;
-    let pos = 0;
-    while ((n = fs.readSync(inFd, chunk, 0, chunk.length, pos)) > 0) {
-      pending.push(Buffer.from(chunk.subarray(0, n)));
-      pos += n;
-    }
-    // zlib has no synchronous streaming API; gunzipSync on the compressed bytes is bounded by the
-    // compressed size, and the inflated output goes straight to disk.
-    const inflated = zlib.gunzipSync(Buffer.concat(pending));
-    let off = 0;
-    while (off < inflated.length) off += fs.writeSync(outFd, inflated, off, Math.min(1 << 24, inflated.length - off));
-  } finally {
-    fs.closeSync(inFd);
-    fs.closeSync(outFd);
-  }
+  const r = spawnSync(process.execPath, ['-e', INFLATE_SCRIPT, input, output], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(r.stderr.trim() || `inflater exited with status ${r.status}`);
 }
