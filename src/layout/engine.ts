@@ -1,0 +1,310 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { KvmkitError } from '../base/errors.ts';
+import { parseDecl, evalCount, type Decl } from './decl.ts';
+import { archDef, commonStructs, isArch, LAYOUTS_DIR, loadRevision, typedefsFor, type ArchName, type RevisionDef } from './defs.ts';
+
+/**
+ * The layout engine: from declarations and ABI rules to offsets, as a C compiler lays out a struct.
+ * Rules: a member is placed at the next multiple of its in-struct alignment; a struct's alignment is
+ * its largest member alignment; its size is rounded up to that alignment (tail padding); an array
+ * has its element's alignment. No offset is ever written by hand anywhere in kvmkit.
+ */
+
+export type ScalarKind = 'int' | 'pointer';
+
+export interface TypeLayout {
+  kind: ScalarKind | 'struct';
+  /** The name as declared, e.g. `pid_t`, `struct timeval`, `struct proc *`. */
+  cname: string;
+  size: number;
+  align: number;
+  /** For integers: signedness after following the typedef chain (plain char by the arch's rule). */
+  signed: boolean;
+  /** A char type (plain, signed or unsigned): arrays of plain char are C strings. */
+  isChar: boolean;
+  /** Plain `char` (not signed/unsigned char): only these arrays are strings. */
+  isPlainChar: boolean;
+  struct?: StructLayout;
+}
+
+export interface FieldLayout {
+  name: string;
+  offset: number;
+  /** Total size (element size × count for arrays). */
+  size: number;
+  align: number;
+  type: TypeLayout;
+  /** Present for arrays (possibly 0, a GNU zero-length array). */
+  count?: number;
+  decl: Decl;
+  /** A `char x[N]` member: decoded as a C string that keeps its bytes after the NUL. */
+  isString: boolean;
+}
+
+export interface Leaf {
+  path: string;
+  offset: number;
+  size: number;
+  /** C type name of the scalar (element type for arrays). */
+  type: string;
+  kind: ScalarKind | 'string';
+  signed: boolean;
+  /** Element size. */
+  elemSize: number;
+  count?: number;
+}
+
+export interface CtAssert { macro: string; expected: number; holds: boolean }
+
+export interface StructLayout {
+  struct: string;
+  arch: ArchName;
+  revision: string;
+  size: number;
+  align: number;
+  littleEndian: boolean;
+  fields: FieldLayout[];
+  /** Present when the revision asserts this struct's size on this arch. */
+  ctassert?: CtAssert;
+  leaves(): Leaf[];
+  field(name: string): FieldLayout;
+  /** The leaf at a dotted path (`ki_rusage.ru_utime.tv_sec`). */
+  leaf(path: string): Leaf;
+}
+
+const PRIMS = ['char', 'signed char', 'unsigned char', 'short', 'unsigned short', 'int', 'unsigned int', 'long', 'unsigned long', 'long long', 'unsigned long long'];
+
+interface Ctx {
+  rev: RevisionDef;
+  arch: ArchName;
+  constants: Record<string, number>;
+  bodies: Record<string, string[]>;
+  typedefs: Record<string, string>;
+  cache: Map<string, StructLayout>;
+  stack: string[];
+}
+
+type ConstValue = number | Partial<Record<ArchName | 'default', number>>;
+interface KernelSet { constants?: Record<string, ConstValue>; structs: Record<string, string[]> }
+
+function resolveConstants(src: Record<string, ConstValue> | undefined, arch: ArchName): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(src ?? {})) {
+    if (typeof v === 'number') out[k] = v;
+    else {
+      const x = v[arch] ?? v.default;
+      if (x === undefined) throw new KvmkitError(`constant ${k} has no value for this arch`, { arch });
+      out[k] = x;
+    }
+  }
+  return out;
+}
+
+const kernelSets = new Map<string, KernelSet>();
+function kernelSet(name: string): KernelSet {
+  let s = kernelSets.get(name);
+  if (!s) {
+    const file = path.join(LAYOUTS_DIR, 'kernel', `${name}.json`);
+    if (!fs.existsSync(file)) throw new KvmkitError(`revision names kernel layout set "${name}" but ${file} does not exist`);
+    s = JSON.parse(fs.readFileSync(file, 'utf8')) as KernelSet;
+    kernelSets.set(name, s);
+  }
+  return s;
+}
+
+function makeCtx(rev: RevisionDef, arch: ArchName): Ctx {
+  const common = commonStructs();
+  const kset = rev.kernel ? kernelSet(rev.kernel) : undefined;
+  return {
+    rev,
+    arch,
+    constants: { ...common.constants, ...resolveConstants(kset?.constants, arch), ...resolveConstants(rev.constants as Record<string, ConstValue>, arch) },
+    bodies: { ...common.structs, ...(kset?.structs ?? {}), ...rev.structs },
+    typedefs: typedefsFor(arch),
+    cache: new Map(),
+    stack: [],
+  };
+}
+
+function primLayout(ctx: Ctx, prim: string, cname: string): TypeLayout {
+  const a = archDef(ctx.arch);
+  const isChar = prim.endsWith('char');
+  const base = prim.replace(/^(unsigned|signed) /, '');
+  const [size, align] = isChar ? [1, 1] : a.types[base];
+  const signed = prim === 'char' ? a.charSigned : !prim.startsWith('unsigned');
+  return { kind: 'int', cname, size, align, signed, isChar, isPlainChar: prim === 'char' };
+}
+
+function resolveType(ctx: Ctx, decl: Decl, where: string): TypeLayout {
+  if (decl.pointer) {
+    const [size, align] = archDef(ctx.arch).types.pointer;
+    return { kind: 'pointer', cname: `${decl.type} *`, size, align, signed: false, isChar: false, isPlainChar: false };
+  }
+  let name = decl.type;
+  const seen = new Set<string>();
+  while (!PRIMS.includes(name) && !name.startsWith('struct ') && !name.startsWith('union ')) {
+    if (seen.has(name)) throw new KvmkitError(`typedef cycle through ${name}`, { arch: ctx.arch, object: where });
+    seen.add(name);
+    const next = ctx.typedefs[name];
+    if (!next) throw new KvmkitError(`unknown type ${name} in "${decl.text}"`, { arch: ctx.arch, revision: ctx.rev.revision, object: where });
+    name = next;
+  }
+  if (PRIMS.includes(name)) return primLayout(ctx, name, decl.type);
+  const sname = name.replace(/^(struct|union) /, '');
+  const st = structLayout(ctx, sname);
+  return { kind: 'struct', cname: decl.type, size: st.size, align: st.align, signed: false, isChar: false, isPlainChar: false, struct: st };
+}
+
+function structLayout(ctx: Ctx, name: string): StructLayout {
+  const hit = ctx.cache.get(name);
+  if (hit) return hit;
+  const body = ctx.bodies[name];
+  if (!body) throw new KvmkitError(`no definition of struct ${name}`, { struct: name, arch: ctx.arch, revision: ctx.rev.revision });
+  if (ctx.stack.includes(name)) throw new KvmkitError(`struct ${name} contains itself (${[...ctx.stack, name].join(' → ')})`, { struct: name });
+  ctx.stack.push(name);
+  const fields: FieldLayout[] = [];
+  let off = 0;
+  let align = 1;
+  for (const text of body) {
+    const where = `struct ${name}`;
+    const decl = parseDecl(text, where);
+    const type = resolveType(ctx, decl, `${where}.${decl.name}`);
+    const count = decl.countExpr !== undefined ? evalCount(decl.countExpr, ctx.constants, `${where}.${decl.name}`) : undefined;
+    off = alignUp(off, type.align);
+    const size = type.size * (count ?? 1);
+    fields.push({ name: decl.name, offset: off, size, align: type.align, type, count, decl, isString: count !== undefined && type.isPlainChar });
+    off += size;
+    align = Math.max(align, type.align);
+  }
+  ctx.stack.pop();
+  const size = alignUp(off, align);
+  const layout = finish(name, ctx, size, align, fields);
+  ctx.cache.set(name, layout);
+  return layout;
+}
+
+function alignUp(n: number, a: number): number {
+  return Math.ceil(n / a) * a;
+}
+
+function finish(name: string, ctx: Ctx, size: number, align: number, fields: FieldLayout[]): StructLayout {
+  const asserted = ctx.rev.asserted?.[name];
+  const expected = asserted?.sizes[ctx.arch];
+  let leafCache: Leaf[] | undefined;
+  let leafIndex: Map<string, Leaf> | undefined;
+  const layout: StructLayout = {
+    struct: name,
+    arch: ctx.arch,
+    revision: ctx.rev.revision,
+    size,
+    align,
+    littleEndian: archDef(ctx.arch).endian === 'little',
+    fields,
+    ctassert: expected !== undefined && asserted ? { macro: asserted.macro, expected, holds: expected === size } : undefined,
+    leaves: () => (leafCache ??= collectLeaves(fields, '', 0)),
+    field: (n) => {
+      const f = fields.find((x) => x.name === n);
+      if (!f) throw new KvmkitError(`struct ${name} has no field ${n}`, { struct: name, arch: ctx.arch, revision: ctx.rev.revision, field: n });
+      return f;
+    },
+    leaf: (p) => {
+      leafIndex ??= new Map(layout.leaves().map((l) => [l.path, l]));
+      const l = leafIndex.get(p);
+      if (!l) throw new KvmkitError(`struct ${name} has no leaf ${p}`, { struct: name, arch: ctx.arch, revision: ctx.rev.revision, field: p });
+      return l;
+    },
+  };
+  return layout;
+}
+
+function collectLeaves(fields: FieldLayout[], prefix: string, base: number): Leaf[] {
+  const out: Leaf[] = [];
+  for (const f of fields) {
+    const p = prefix + f.name;
+    const t = f.type;
+    if (t.kind === 'struct') {
+      const inner = t.struct!.fields;
+      if (f.count === undefined) out.push(...collectLeaves(inner, p + '.', base + f.offset));
+      else for (let i = 0; i < f.count; i++) out.push(...collectLeaves(inner, `${p}[${i}].`, base + f.offset + i * t.size));
+      continue;
+    }
+    out.push({
+      path: p,
+      offset: base + f.offset,
+      size: f.size,
+      type: f.isString ? `char[${f.count}]` : t.cname,
+      kind: f.isString ? 'string' : (t.kind as ScalarKind),
+      signed: t.signed,
+      elemSize: t.size,
+      count: f.isString ? undefined : f.count,
+    });
+  }
+  return out;
+}
+
+// ---- public API ----
+
+const layoutCache = new Map<string, StructLayout>();
+
+export interface LayoutOptions {
+  /** Refuse a layout whose size differs from the revision's asserted size (the kernel's CTASSERT). Default true. */
+  enforce?: boolean;
+}
+
+/** Compute a struct's layout from a revision definition (loaded from layouts/ or built in memory). */
+export function computeLayout(rev: RevisionDef, struct: string, arch: string, opts: LayoutOptions = {}): StructLayout {
+  if (!isArch(arch)) archDef(arch);
+  const a = arch as ArchName;
+  const asserted = rev.asserted?.[struct];
+  if (asserted && asserted.sizes[a] === undefined) {
+    throw new KvmkitError(`struct ${struct} does not exist on ${a} in revision ${rev.revision} (${asserted.macro} is not defined there; it exists on ${Object.keys(asserted.sizes).join(', ')})`, { struct, arch: a, revision: rev.revision });
+  }
+  const layout = structLayout(makeCtx(rev, a), struct);
+  if (opts.enforce !== false && layout.ctassert && !layout.ctassert.holds) {
+    throw new KvmkitError(
+      `CTASSERT(sizeof(struct ${struct}) == ${layout.ctassert.macro}) fails: expected ${layout.ctassert.expected} bytes, the layout is ${layout.size} bytes`,
+      { struct, arch: a, revision: rev.revision },
+    );
+  }
+  return layout;
+}
+
+/** The layout of a struct in a named revision of layouts/, cached; CTASSERT enforced. */
+export function getLayout(struct: string, arch: string, revision: string, opts: LayoutOptions = {}): StructLayout {
+  const key = `${struct}/${arch}/${revision}/${opts.enforce !== false}`;
+  let l = layoutCache.get(key);
+  if (!l) {
+    l = computeLayout(loadRevision(revision), struct, arch, opts);
+    layoutCache.set(key, l);
+  }
+  return l;
+}
+
+/** The arches on which a revision defines a struct (all arches unless its size is asserted on only some). */
+export function archesFor(revision: string, struct: string): ArchName[] {
+  const rev = loadRevision(revision);
+  const asserted = rev.asserted?.[struct];
+  const all = ['amd64', 'i386', 'arm64', 'armv7', 'powerpc', 'powerpc64', 'powerpc64le', 'riscv64'] as ArchName[];
+  return asserted ? all.filter((a) => asserted.sizes[a] !== undefined) : all;
+}
+
+export interface Hole { offset: number; size: number; kind: 'padding' | 'tail' ; after?: string; path: string }
+
+/** Padding holes (between members and at the tail), recursively through nested structs. */
+export function holes(layout: StructLayout, prefix = '', base = 0): Hole[] {
+  const out: Hole[] = [];
+  let end = 0;
+  let prev: string | undefined;
+  for (const f of layout.fields) {
+    if (f.offset > end) out.push({ offset: base + end, size: f.offset - end, kind: 'padding', after: prev, path: prefix + f.name });
+    if (f.type.kind === 'struct') {
+      const n = f.count ?? 1;
+      for (let i = 0; i < n; i++) out.push(...holes(f.type.struct!, `${prefix}${f.name}${f.count !== undefined ? `[${i}]` : ''}.`, base + f.offset + i * f.type.size));
+    }
+    end = f.offset + f.size;
+    prev = prefix + f.name;
+  }
+  if (layout.size > end) out.push({ offset: base + end, size: layout.size - end, kind: 'tail', after: prev, path: prefix + '(tail)' });
+  return out;
+}

@@ -1,0 +1,3 @@
+export * from './defs.ts';
+export * from './decl.ts';
+export * from './engine.ts';
