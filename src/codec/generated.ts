@@ -1,0 +1,341 @@
+import { KvmkitError } from '../base/errors.ts';
+import type { StructLayout } from '../layout/index.ts';
+import { decodeCString, encodeCString, nonZeroHex, staleTail } from './cstring.ts';
+import { planFor, type Plan, type PlanNode } from './plan.ts';
+import { checkScalar, readScalar, writeScalar } from './scalar.ts';
+import type { KRecord, Value } from './values.ts';
+
+/**
+ * The fast codec. From a layout's plan it compiles, once per layout, a straight-line decoder and
+ * encoder (DataView reads at constant offsets, object literals with a fixed shape, so V8 keeps them
+ * in fast mode). Where code generation is forbidden (a strict Content-Security-Policy blocks
+ * `new Function`), the same plan is interpreted instead: slower, same bytes.
+ */
+export type DecodeFn = (bytes: Uint8Array, offset?: number) => KRecord;
+export type EncodeFn = (record: KRecord, out?: Uint8Array, offset?: number) => Uint8Array;
+export interface Codec { decode: DecodeFn; encode: EncodeFn; compiled: boolean; layout: StructLayout }
+
+// ---------- interpreter (CSP-safe) ----------
+
+function interpDecode(nodes: PlanNode[], dv: DataView, b: Uint8Array, base: number, le: boolean, st: { v?: Record<string, string> }): KRecord {
+  const r: KRecord = {};
+  for (const n of nodes) {
+    const off = base + n.off;
+    if (n.t === 'str') {
+      r[n.name] = decodeCString(b, off, n.n);
+      const t = staleTail(b, off, n.n);
+      if (t !== undefined) (st.v ??= {})[n.path] = t;
+    } else if (n.t === 'int') {
+      if (n.count === undefined) r[n.name] = readScalar(dv, off, n.size, n.signed, n.ptr, le);
+      else {
+        const a: Value[] = [];
+        for (let i = 0; i < n.count; i++) a.push(readScalar(dv, off + i * n.size, n.size, n.signed, n.ptr, le));
+        r[n.name] = a;
+      }
+    } else if (n.count === undefined) r[n.name] = interpDecode(n.fields, dv, b, off, le, st);
+    else {
+      const a: Value[] = [];
+      for (let i = 0; i < n.count; i++) a.push(interpDecode(n.fields, dv, b, off + i * n.size, le, st));
+      r[n.name] = a;
+    }
+  }
+  return r;
+}
+
+function container(v: unknown, path: string, rec: number | undefined, what: 'object' | 'array', count?: number): any {
+  if (what === 'array') {
+    if (!Array.isArray(v)) throw new KvmkitError(`expected an array of ${count}`, { field: path, record: rec });
+    if (v.length !== count) throw new KvmkitError(`array has ${v.length} elements, the field has ${count}`, { field: path, record: rec });
+  } else if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new KvmkitError('expected an object', { field: path, record: rec });
+  return v;
+}
+
+function interpEncode(nodes: PlanNode[], dv: DataView, b: Uint8Array, base: number, le: boolean, r: KRecord, stale: Record<string, string> | undefined, rec: number | undefined): void {
+  for (const n of nodes) {
+    const off = base + n.off;
+    const v = r[n.name];
+    if (n.t === 'str') encodeCString(b, off, n.n, v as string, stale?.[n.path], { field: n.path, record: rec });
+    else if (n.t === 'int') {
+      if (n.count === undefined) writeScalar(dv, off, n.size, n.signed, n.ptr, le, checkScalar(v, n.size, n.signed, n.ptr, { field: n.path, record: rec }));
+      else {
+        const a = container(v, n.path, rec, 'array', n.count) as unknown[];
+        for (let i = 0; i < n.count; i++) writeScalar(dv, off + i * n.size, n.size, n.signed, n.ptr, le, checkScalar(a[i], n.size, n.signed, n.ptr, { field: `${n.path}[${i}]`, record: rec }));
+      }
+    } else if (n.count === undefined) interpEncode(n.fields, dv, b, off, le, container(v, n.path, rec, 'object'), stale, rec);
+    else {
+      const a = container(v, n.path, rec, 'array', n.count) as KRecord[];
+      for (let i = 0; i < n.count; i++) interpEncode(n.fields, dv, b, off + i * n.size, le, container(a[i], `${n.path}[${i}]`, rec, 'object'), stale, rec);
+    }
+  }
+}
+
+function writePads(plan: Plan, b: Uint8Array, base: number, stale: Record<string, string> | undefined, rec: number | undefined): void {
+  for (const p of plan.pads) {
+    const hex = stale?.[p.key];
+    if (hex === undefined) b.fill(0, base + p.off, base + p.off + p.size);
+    else {
+      const t = Buffer.from(hex, 'hex');
+      if (t.length !== p.size) throw new KvmkitError(`padding bytes given as ${t.length} bytes, the hole has ${p.size}`, { field: p.key, record: rec });
+      b.set(t, base + p.off);
+    }
+  }
+}
+
+function readPads(plan: Plan, b: Uint8Array, base: number, st: { v?: Record<string, string> }): void {
+  for (const p of plan.pads) {
+    const h = nonZeroHex(b, base + p.off, p.size);
+    if (h !== undefined) (st.v ??= {})[p.key] = h;
+  }
+}
+
+function checkBounds(layout: StructLayout, b: Uint8Array, offset: number): void {
+  if (offset < 0 || offset + layout.size > b.length) {
+    throw new KvmkitError(`a ${layout.size}-byte struct ${layout.struct} does not fit: ${b.length - offset} bytes left`, { struct: layout.struct, arch: layout.arch, revision: layout.revision, offset });
+  }
+}
+
+function dataView(b: Uint8Array): DataView {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength);
+}
+
+export function interpretedCodec(layout: StructLayout): Codec {
+  const plan = planFor(layout);
+  return {
+    layout,
+    compiled: false,
+    decode(b, offset = 0) {
+      checkBounds(layout, b, offset);
+      const st: { v?: Record<string, string> } = {};
+      const r = interpDecode(plan.fields, dataView(b), b, offset, plan.le, st);
+      readPads(plan, b, offset, st);
+      if (st.v) r._stale = st.v;
+      return r;
+    },
+    encode(r, out, offset = 0) {
+      const b = out ?? new Uint8Array(layout.size);
+      checkBounds(layout, b, offset);
+      interpEncode(plan.fields, dataView(b), b, offset, plan.le, r, r._stale, undefined);
+      writePads(plan, b, offset, r._stale, undefined);
+      return b;
+    },
+  };
+}
+
+// ---------- code generation ----------
+
+const GET: Record<string, string> = { '1s': 'getInt8', '1u': 'getUint8', '2s': 'getInt16', '2u': 'getUint16', '4s': 'getInt32', '4u': 'getUint32', '8s': 'getBigInt64', '8u': 'getBigUint64' };
+const SET: Record<string, string> = { '1s': 'setInt8', '1u': 'setUint8', '2s': 'setInt16', '2u': 'setUint16', '4s': 'setInt32', '4u': 'setUint32', '8s': 'setBigUint64', '8u': 'setBigUint64' };
+
+function readExpr(size: number, signed: boolean, ptr: boolean, off: string, le: boolean): string {
+  const key = `${size}${signed && !ptr ? 's' : 'u'}`;
+  const call = `dv.${GET[key]}(${off}${size > 1 ? `, ${le}` : ''})`;
+  if (ptr && size === 4) return `BigInt(${call})`;
+  // Most 64-bit fields of a record are zero (spares, child rusage, unset pointers): testing the two
+  // words first avoids allocating a BigInt for them, which roughly doubles decode throughput.
+  if (size === 8) return `((dv.getUint32(${off}, ${le}) | dv.getUint32(${off} + 4, ${le})) === 0 ? 0n : ${call})`;
+  return call;
+}
+
+/**
+ * Typed-array reads: when the record is 8-aligned in its ArrayBuffer and in host byte order, every
+ * naturally aligned field is one element of a typed array over that buffer, which V8 reads inline
+ * — much faster than DataView calls. Fields that are not naturally aligned (i386 puts 8-byte
+ * integers on 4-byte boundaries) still go through the DataView.
+ */
+const TA: Record<string, string> = { '1s': 'i8', '1u': 'u8', '2s': 'i16', '2u': 'u16', '4s': 'i32', '4u': 'u32', '8s': 'i64', '8u': 'u64' };
+function readExprTA(size: number, signed: boolean, ptr: boolean, off: number, le: boolean): string {
+  if (off % size !== 0) return readExpr(size, signed, ptr, `o + ${off}`, le);
+  const key = `${size}${signed && !ptr ? 's' : 'u'}`;
+  const el = `${TA[key]}[p${size} + ${off / size}]`;
+  if (ptr && size === 4) return `BigInt(${el})`;
+  if (size === 8) return `((u32[p4 + ${off / 4}] | u32[p4 + ${off / 4 + 1}]) === 0 ? 0n : ${el})`;
+  return el;
+}
+
+function genDecodeObjTA(nodes: PlanNode[], base: number, le: boolean): string {
+  const parts = nodes.map((n) => {
+    const off = base + n.off;
+    const key = JSON.stringify(n.name);
+    if (n.t === 'str') return `${key}: H.cs(b, bo + ${off}, ${n.n}, st, ${JSON.stringify(n.path)})`;
+    if (n.t === 'int') {
+      if (n.count === undefined) return `${key}: ${readExprTA(n.size, n.signed, n.ptr, off, le)}`;
+      const els = Array.from({ length: n.count }, (_, i) => readExprTA(n.size, n.signed, n.ptr, off + i * n.size, le));
+      return `${key}: [${els.join(', ')}]`;
+    }
+    if (n.count === undefined) return `${key}: ${genDecodeObjTA(n.fields, off, le)}`;
+    const els = Array.from({ length: n.count }, (_, i) => genDecodeObjTA(n.fields, off + i * n.size, le));
+    return `${key}: [${els.join(', ')}]`;
+  });
+  return `{ ${parts.join(',\n ')} }`;
+}
+
+function genDecodeObj(nodes: PlanNode[], base: string, le: boolean): string {
+  const parts = nodes.map((n) => {
+    const off = `${base} + ${n.off}`;
+    const key = JSON.stringify(n.name);
+    if (n.t === 'str') return `${key}: H.cs(b, ${off}, ${n.n}, st, ${JSON.stringify(n.path)})`;
+    if (n.t === 'int') {
+      if (n.count === undefined) return `${key}: ${readExpr(n.size, n.signed, n.ptr, off, le)}`;
+      const els = Array.from({ length: n.count }, (_, i) => readExpr(n.size, n.signed, n.ptr, `${off} + ${i * n.size}`, le));
+      return `${key}: [${els.join(', ')}]`;
+    }
+    if (n.count === undefined) return `${key}: ${genDecodeObj(n.fields, `(${off})`, le)}`;
+    const els = Array.from({ length: n.count }, (_, i) => genDecodeObj(n.fields, `(${off} + ${i * n.size})`, le));
+    return `${key}: [${els.join(', ')}]`;
+  });
+  return `{ ${parts.join(',\n ')} }`;
+}
+
+let varN = 0;
+function genEncode(nodes: PlanNode[], base: string, obj: string, le: boolean, lines: string[]): void {
+  for (const n of nodes) {
+    const off = `${base} + ${n.off}`;
+    const acc = `${obj}[${JSON.stringify(n.name)}]`;
+    const path = JSON.stringify(n.path);
+    if (n.t === 'str') {
+      lines.push(`H.es(b, ${off}, ${n.n}, ${acc}, s && s[${path}], ${path}, rec);`);
+    } else if (n.t === 'int') {
+      const key = `${n.size}${n.signed && !n.ptr ? 's' : 'u'}`;
+      const le2 = n.size > 1 ? `, ${le}` : '';
+      const conv = n.size === 8 ? (x: string) => `BigInt.asUintN(64, ${x})` : (x: string) => `Number(${x})`;
+      if (n.count === undefined) {
+        lines.push(`dv.${SET[key]}(${off}, ${conv(`H.c(${acc}, ${n.size}, ${n.signed}, ${n.ptr}, ${path}, rec)`)}${le2});`);
+      } else {
+        const a = `a${varN++}`;
+        lines.push(`const ${a} = H.arr(${acc}, ${n.count}, ${path}, rec);`);
+        for (let i = 0; i < n.count; i++) lines.push(`dv.${SET[key]}(${off} + ${i * n.size}, ${conv(`H.c(${a}[${i}], ${n.size}, ${n.signed}, ${n.ptr}, ${JSON.stringify(`${n.path}[${i}]`)}, rec)`)}${le2});`);
+      }
+    } else if (n.count === undefined) {
+      const o = `o${varN++}`;
+      lines.push(`const ${o} = H.obj(${acc}, ${path}, rec);`);
+      genEncode(n.fields, `(${off})`, o, le, lines);
+    } else {
+      const a = `a${varN++}`;
+      lines.push(`const ${a} = H.arr(${acc}, ${n.count}, ${path}, rec);`);
+      for (let i = 0; i < n.count; i++) {
+        const o = `o${varN++}`;
+        lines.push(`const ${o} = H.obj(${a}[${i}], ${JSON.stringify(`${n.path}[${i}]`)}, rec);`);
+        genEncode(n.fields, `(${off} + ${i * n.size})`, o, le, lines);
+      }
+    }
+  }
+}
+
+const helpers = {
+  cs(b: Uint8Array, off: number, n: number, st: { v?: Record<string, string> }, path: string): string {
+    const s = decodeCString(b, off, n);
+    // Only look for stale bytes when the string stopped short of its array and the next-but-one byte is set
+    // somewhere: staleTail scans at most n bytes, and most tails are zero.
+    if (s.length + 1 < n) {
+      const t = staleTail(b, off, n);
+      if (t !== undefined) (st.v ??= {})[path] = t;
+    }
+    return s;
+  },
+  es(b: Uint8Array, off: number, n: number, v: string, tail: string | undefined, path: string, rec: number | undefined) {
+    encodeCString(b, off, n, v, tail, { field: path, record: rec });
+  },
+  c(v: unknown, size: number, signed: boolean, ptr: boolean, path: string, rec: number | undefined) {
+    return checkScalar(v, size, signed, ptr, { field: path, record: rec });
+  },
+  arr(v: unknown, count: number, path: string, rec: number | undefined) {
+    return container(v, path, rec, 'array', count);
+  },
+  obj(v: unknown, path: string, rec: number | undefined) {
+    return container(v, path, rec, 'object');
+  },
+};
+
+/** Compile a codec with `new Function`; throws where code generation is not allowed. */
+export function compiledCodec(layout: StructLayout): Codec {
+  const plan = planFor(layout);
+  const decodeBody = `return function decode(dv, b, o, st) { return ${genDecodeObj(plan.fields, 'o', plan.le)}; };`;
+  // o: absolute byte offset in the ArrayBuffer (8-aligned); bo: offset in b (for strings).
+  const decodeTABody = `return function decodeTA(T, dv, b, bo, o, st) {
+    const { i8, u8, i16, u16, i32, u32, i64, u64 } = T;
+    const p1 = o, p2 = o / 2, p4 = o / 4, p8 = o / 8;
+    return ${genDecodeObjTA(plan.fields, 0, plan.le).replace(/dv\.(get\w+)\(o \+ /g, 'dv.$1(bo + ')}; };`;
+  const lines: string[] = [];
+  genEncode(plan.fields, 'o', 'r', plan.le, lines);
+  const encodeBody = `return function encode(dv, b, o, r, s, rec) {\n${lines.join('\n')}\n};`;
+  const dec = new Function('H', decodeBody)(helpers) as (dv: DataView, b: Uint8Array, o: number, st: { v?: Record<string, string> }) => KRecord;
+  const decTA = new Function('H', decodeTABody)(helpers) as (T: TypedViews, dv: DataView, b: Uint8Array, bo: number, o: number, st: { v?: Record<string, string> }) => KRecord;
+  const hostOrder = plan.le === HOST_LE;
+  let lastTA: TypedViews | undefined;
+  let lastAB: ArrayBufferLike | undefined;
+  const enc = new Function('H', encodeBody)(helpers) as (dv: DataView, b: Uint8Array, o: number, r: KRecord, s: Record<string, string> | undefined, rec: number | undefined) => void;
+  let lastBuf: Uint8Array | undefined;
+  let lastDv: DataView | undefined;
+  const dvFor = (b: Uint8Array) => {
+    if (b !== lastBuf) {
+      lastBuf = b;
+      lastDv = dataView(b);
+    }
+    return lastDv!;
+  };
+  return {
+    layout,
+    compiled: true,
+    decode(b, offset = 0) {
+      checkBounds(layout, b, offset);
+      const st: { v?: Record<string, string> } = {};
+      const abs = b.byteOffset + offset;
+      let r: KRecord;
+      if (hostOrder && abs % 8 === 0) {
+        if (b.buffer !== lastAB) {
+          lastAB = b.buffer;
+          lastTA = typedViews(b.buffer);
+        }
+        r = decTA(lastTA!, dvFor(b), b, offset, abs, st);
+      } else r = dec(dvFor(b), b, offset, st);
+      readPads(plan, b, offset, st);
+      if (st.v) r._stale = st.v;
+      return r;
+    },
+    encode(r, out, offset = 0) {
+      const b = out ?? new Uint8Array(layout.size);
+      checkBounds(layout, b, offset);
+      if (r === null || typeof r !== 'object') throw new KvmkitError('expected a record object', { struct: layout.struct });
+      enc(dvFor(b), b, offset, r, r._stale, undefined);
+      writePads(plan, b, offset, r._stale, undefined);
+      return b;
+    },
+  };
+}
+
+const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+interface TypedViews { i8: Int8Array; u8: Uint8Array; i16: Int16Array; u16: Uint16Array; i32: Int32Array; u32: Uint32Array; i64: BigInt64Array; u64: BigUint64Array }
+function typedViews(ab: ArrayBufferLike): TypedViews {
+  const n = ab.byteLength;
+  return {
+    i8: new Int8Array(ab), u8: new Uint8Array(ab),
+    i16: new Int16Array(ab, 0, n >> 1), u16: new Uint16Array(ab, 0, n >> 1),
+    i32: new Int32Array(ab, 0, n >> 2), u32: new Uint32Array(ab, 0, n >> 2),
+    i64: new BigInt64Array(ab, 0, Math.floor(n / 8)), u64: new BigUint64Array(ab, 0, Math.floor(n / 8)),
+  };
+}
+
+let codegenAllowed: boolean | undefined;
+/** Whether `new Function` works here (it does not under a strict CSP). */
+export function codegenAvailable(): boolean {
+  if (codegenAllowed === undefined) {
+    try {
+      codegenAllowed = new Function('return 1')() === 1;
+    } catch {
+      codegenAllowed = false;
+    }
+  }
+  return codegenAllowed;
+}
+
+const codecs = new WeakMap<StructLayout, Codec>();
+/** The fastest codec available for a layout: compiled where allowed, interpreted otherwise. */
+export function codecFor(layout: StructLayout, opts: { forceInterpreted?: boolean } = {}): Codec {
+  if (opts.forceInterpreted) return interpretedCodec(layout);
+  let c = codecs.get(layout);
+  if (!c) {
+    c = codegenAvailable() ? compiledCodec(layout) : interpretedCodec(layout);
+    codecs.set(layout, c);
+  }
+  return c;
+}
