@@ -28,6 +28,8 @@ export interface WriteImageOptions {
   version?: number;
   msgbuf?: Uint8Array;
   onProgress?: Progress;
+  /** End of the kernel VA the minidump page map covers (default: kvaEnd(), i.e. image and allocKmem). */
+  kvaEnd?: bigint;
 }
 
 interface ArchLayout {
@@ -261,7 +263,7 @@ export class DumpBuilder {
           // v1 maps PTE-per-page from KERNBASE; cover the kernel image only.
           writeAmd64Minidump(path, this.mem, this.pt, { ...common, version: 1, kernbase: AMD64_KERNBASE, kvaEnd: this.imageEnd, dmapbase: L.dmapbase, dmapend: L.dmapend });
         } else {
-          writeAmd64Minidump(path, this.mem, this.pt, { ...common, version: (o.version ?? 3) as 2 | 3, kvaEnd: this.kvaEnd(), dmapbase: L.dmapbase, dmapend: L.dmapend });
+          writeAmd64Minidump(path, this.mem, this.pt, { ...common, version: (o.version ?? 3) as 2 | 3, kvaEnd: o.kvaEnd ?? this.kvaEnd(), dmapbase: L.dmapbase, dmapend: L.dmapend });
         }
         return;
       case 'amd64-elf':
@@ -270,11 +272,11 @@ export class DumpBuilder {
         return;
       case 'i386-minidump':
         if (!(this.pt instanceof I386PageTables)) break;
-        writeI386Minidump(path, this.mem, this.pt, { ...common, version: (o.version ?? 2) as 1 | 2, kernbase: L.kernbase, kvaEnd: this.kvaEnd() });
+        writeI386Minidump(path, this.mem, this.pt, { ...common, version: (o.version ?? 2) as 1 | 2, kernbase: L.kernbase, kvaEnd: o.kvaEnd ?? this.kvaEnd() });
         return;
       case 'arm64-minidump':
         if (!(this.pt instanceof Arm64PageTables)) break;
-        writeArm64Minidump(path, this.mem, this.pt, { ...common, version: (o.version ?? 2) as 1 | 2 | 3, kernbase: L.kernbase, kvaEnd: this.kvaEnd(), dmapbase: L.dmapbase, dmapend: L.dmapend, dmapphys: L.dmapphys ?? 0n });
+        writeArm64Minidump(path, this.mem, this.pt, { ...common, version: (o.version ?? 2) as 1 | 2 | 3, kernbase: L.kernbase, kvaEnd: o.kvaEnd ?? this.kvaEnd(), dmapbase: L.dmapbase, dmapend: L.dmapend, dmapphys: L.dmapphys ?? 0n });
         return;
     }
     throw new KvmkitError(`format ${format} cannot hold an ${this.arch} image`, { file: path });
