@@ -59,7 +59,7 @@ function scoreRecords(layout: StructLayout, bytes: Uint8Array, count: number, re
     if (stat < 0 || stat > 7) bad++;
     for (const p of POINTERS) {
       if (!v.has(p)) continue;
-      const x = v.get(p) as bigint;
+      const x = BigInt(v.get(p)); // uint32_t in kinfo_proc32, a pointer (bigint) in kinfo_proc
       if (x !== 0n) kernelPtrs++;
       if (!kernelPointerPlausible(layout.arch, x, layout.struct)) bad++;
     }
@@ -91,7 +91,7 @@ function scoreRecords(layout: StructLayout, bytes: Uint8Array, count: number, re
   }
   if (v.has('ki_uerrmsg')) {
     let any = false;
-    for (let i = 0; i < n; i++) if ((v.at(i * layout.size).get('ki_uerrmsg') as bigint) !== 0n) any = true;
+    for (let i = 0; i < n; i++) if (BigInt(v.at(i * layout.size).get('ki_uerrmsg')) !== 0n) any = true;
     if (any) {
       score += 2;
       reasons.push('ki_uerrmsg is set');

@@ -21,3 +21,4 @@ export function decodeRecord(layout: StructLayout, bytes: Uint8Array, offset = 0
 export function encodeRecord(layout: StructLayout, record: KRecord, out?: Uint8Array, offset = 0): Uint8Array {
   return codecFor(layout).encode(record, out, offset);
 }
+export * from './input.ts';

@@ -125,7 +125,11 @@ export function restructureCodec(layout: StructLayout): RestructureCodec {
       sink = {};
       const stream = new r.DecodeStream(b.subarray(offset, offset + layout.size));
       const rec = clean(struct.decode(stream)) as KRecord;
-      if (sink.stale) rec._stale = sink.stale;
+      if (sink.stale) {
+        // Same key order as the fast codec: string tails in field order, then padding.
+        const e = Object.entries(sink.stale);
+        rec._stale = Object.fromEntries([...e.filter(([k]) => !k.startsWith('pad@')), ...e.filter(([k]) => k.startsWith('pad@'))]);
+      }
       return rec;
     },
     encode(rec, out, offset = 0) {
