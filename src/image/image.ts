@@ -98,6 +98,8 @@ export abstract class BaseImage implements KernelImage {
       const t = this.translate(cur);
       const inPage = this.pageSize - Number(cur & BigInt(this.pageSize - 1));
       const n = Math.min(len - done, t.length, inPage);
+      // libkvm treats a zero length as failure; never loop on it.
+      if (n <= 0) this.fail('translation returned no readable bytes', cur, t.fileOffset);
       out.set(this.fileBytes(t.fileOffset, n, cur), done);
       done += n;
     }

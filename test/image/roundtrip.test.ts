@@ -150,3 +150,15 @@ describe('CLI on built images', () => {
     expect(info.header.paemode).toBe(1);
   }, 30_000);
 });
+
+describe('compressed input that is cut short', () => {
+  it('is a KvmkitError naming the file, and leaves no temporary file behind', () => {
+    const b = new DumpBuilder({ arch: 'arm64' });
+    b.mem.write(0x40100000n, pattern(200000, 3));
+    const f = path.join(dir, 'cut');
+    b.writeImage(f);
+    const gz = zlib.gzipSync(fs.readFileSync(f));
+    fs.writeFileSync(f + '.gz', gz.subarray(0, gz.length >> 1));
+    expect(() => openImage(f + '.gz')).toThrow(/gzip data is corrupt or truncated.*file .*cut\.gz/);
+  });
+});

@@ -86,3 +86,31 @@ describe('arm64 v2 worked example (§4.2)', () => {
     expect(img.translate(0xffff000000201abcn)).toEqual({ pa: 0x40002abcn, fileOffset: 0x42abc, length: 4096 - 0xabc });
   });
 });
+
+describe('arm64 v3 with 16 KiB pages (§4.2, flags = 1)', () => {
+  const P = 0x4000;
+  const file = new Uint8Array(0x2c000 + 2 * P);
+  magic(file, 'minidump FreeBSD/arm64');
+  put32(file, 24, 3);
+  put32(file, 28, 0x18000);
+  put32(file, 32, 0x4000);
+  put32(file, 36, 0x8000);
+  put64(file, 40, 0xffff000000000000n);
+  put64(file, 48, 0x40000000n);
+  put64(file, 56, 0xffffa00000000000n);
+  put64(file, 64, 0xffffff0000000000n);
+  put32(file, 72, P);
+  put32(file, 76, 1);
+  // header 0, msgbuf 0x4000, dump_avail 0x1c000, bitmap 0x20000, page map 0x24000, pages 0x2c000
+  put64(file, 0x1c000, 0x40000000n); put64(file, 0x1c008, 0x80000000n);
+  setBits(file, 0x20000, [1, 5]);
+  put64(file, 0x24000 + 128 * 8, 0x0000000040014703n);
+  const img = new Arm64Minidump(new BufferSource(file, 'arm64-16k'));
+
+  it('uses 16 KiB pages for regions, ids and translation', () => {
+    expect(img.pageSize).toBe(P);
+    expect(img.layout).toEqual({ msgbufOff: 0x4000, dumpAvailOff: 0x1c000, bitmapOff: 0x20000, pmapOff: 0x24000, sparseOff: 0x2c000 });
+    expect(img.translate(0xffffa00000005678n)).toEqual({ pa: 0x40005678n, fileOffset: 0x2c000 + 0x1678, length: P - 0x1678 });
+    expect(img.translate(0xffff000000201abcn)).toEqual({ pa: 0x40015abcn, fileOffset: 0x2c000 + P + 0x1abc, length: P - 0x1abc });
+  });
+});
