@@ -44,7 +44,11 @@ export class PhysMem {
     return this.pages.has(Number(pa / P));
   }
 
-  /** Put pages in the dump without giving them content (they read as zeros). */
+  /**
+   * Put pages in the dump without giving them content (they read as zeros). Such pages stay free
+   * for the allocator, as a real dump includes free memory: marking all RAM present and then
+   * allocating from it is the cheap way to build a large image.
+   */
   markPresent(pa: bigint, len = PAGE_SIZE): void {
     for (let a = (pa / P) * P; a < pa + BigInt(len); a += P) {
       const pfn = this.pfnOf(a);
@@ -112,7 +116,8 @@ export class PhysMem {
 
   /**
    * A fresh zeroed page, present in the dump: the lowest free page at or after the allocator's
-   * cursor. Pages the caller wrote directly are skipped, so explicit placement and allocation mix.
+   * cursor. Pages that hold bytes (written or allocated) are skipped, so explicit placement and
+   * allocation mix; zero pages from markPresent count as free.
    */
   allocPage(): bigint {
     return this.allocContig(1, 1);
@@ -128,7 +133,7 @@ export class PhysMem {
       while (a + BigInt(n) * P <= r.end) {
         let free = true;
         for (let i = 0; i < n; i++) {
-          if (this.pages.has(Number(a / P) + i)) {
+          if (this.pages.get(Number(a / P) + i)) {
             free = false;
             a = ((a + BigInt(i + 1) * P + align - 1n) / align) * align;
             break;
