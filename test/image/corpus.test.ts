@@ -105,10 +105,14 @@ for (const [label, core, expectedFile, counts] of [
       expect(got).toEqual(exp.procs);
     });
 
-    it('`kvmkit threads` prints the expected listing, and --json the same records', () => {
+    it('`kvmkit threads` prints the expected listing', () => {
       const text = execFileSync(path.join(repoRoot, 'bin/kvmkit'), ['threads', corePath, '--kernel', kernelPath], { encoding: 'utf8' });
       expect(text.trimEnd().split('\n')).toEqual(exp.procsSection);
       expect(text).toContain(exp.summary);
+    });
+
+    // One JSON run is enough to pin the JSON shape; each CLI run re-inflates the dump.
+    it.runIf(core.includes('minidump'))('`kvmkit threads --json` gives the same records', () => {
       const json = JSON.parse(execFileSync(path.join(repoRoot, 'bin/kvmkit'), ['threads', corePath, '-k', kernelPath, '--json'], { encoding: 'utf8' }));
       expect(json).toEqual(exp.procs.map((p) => ({ paddr: p.paddr, pid: p.pid, comm: p.comm, threads: p.threads.map((t) => ({ tdaddr: t.tdaddr, tid: t.tid, name: t.name, oncpu: t.oncpu, crashed: t.crashed })) })));
     });
