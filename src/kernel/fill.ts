@@ -1,0 +1,330 @@
+import type { RecordView } from '../codec/index.ts';
+import { cputick2usec, calcru1, procRux, rufetchCalcru, rufetchtd, threadRux, timevalAdd } from './calcru.ts';
+import {
+  CRED_FLAG_CAPMODE, KI_CRF_CAPABILITY_MODE, KI_CRF_GRP_OVERFLOW, KI_CTTY, KI_LOCKBLOCK, KI_NGROUPS, KI_SLEADER,
+  MAXCPU_OLD, NO_PID, NOCPU, NOCPU_OLD, NODEV, P_INMEM, P_JAILED, P_STOPPED, P_TRACED, P_TREE_GRPEXITED, PRS_NEW,
+  PRS_NORMAL, PRS_ZOMBIE, PS_INMEM, SIDL, SLOCK, SRUN, SSLEEP, SSTOP, SWAIT, SZOMB, TDI_LOCK, TDI_SLEEPING, TDI_SWAPPED,
+  TDP_ALTSTACK, TDS_CAN_RUN, TDS_RUNNING, TDS_RUNQ,
+} from './constants.ts';
+import { jailed, RU_COUNTERS, type KernelModel, type Pgrp, type Prison, type Proc, type Rusage, type Sigset, type Thread, type Timeval, type Tty, type Ucred } from './model.ts';
+import type { LiveRules } from './rules.ts';
+
+/**
+ * The live path's record fillers (sys/kern/kern_proc.c, spec §2.3–§2.4), one function per kernel
+ * function: fill_kinfo_proc_pgrp, fill_kinfo_proc_only, fill_kinfo_thread, fill_kinfo_aggregate and
+ * fill_kinfo_proc. They write through a RecordView into a caller-owned buffer exactly as the C
+ * writes through `struct kinfo_proc *`: nothing is zeroed unless the kernel zeroes it, strings are
+ * strlcpy'd, integers are C-assigned (truncated to the field). They are pure over the model: the
+ * only inputs are the model, the per-revision rules and the viewer (for ki_jid).
+ */
+
+/** The sysctl caller, as far as the live path looks at it. */
+export interface Viewer {
+  /** The caller's credential (td_ucred): its prison decides ki_jid and visibility. */
+  cred: Pick<Ucred, 'cr_uid' | 'cr_ruid' | 'cr_gid' | 'cr_groups' | 'cr_prison'>;
+  /** The caller's own pid, if it is a process of the model (pget short-cut). */
+  pid?: number;
+  /** priv_check_cred() succeeds for PRIV_SEEOTHERUIDS/GIDS/SEEJAILPROC [I: root outside a jail]. */
+  privileged: boolean;
+  /** security.bsd.see_other_uids / see_other_gids / see_jail_proc (all default 1). */
+  seeOtherUids: boolean;
+  seeOtherGids: boolean;
+  seeJailProc: boolean;
+}
+
+export interface FillContext {
+  model: KernelModel;
+  rules: LiveRules;
+  viewer: Viewer;
+}
+
+/** root on the host (prison0), the usual `ps` caller. */
+export function hostRootViewer(model: KernelModel): Viewer {
+  return { cred: { cr_uid: 0, cr_ruid: 0, cr_gid: 0, cr_groups: [], cr_prison: model.prison0 }, privileged: true, seeOtherUids: true, seeOtherGids: true, seeJailProc: true };
+}
+
+/** A viewer in a prison (jid), root there unless uid is given; not privileged for cross-uid checks. */
+export function jailViewer(model: KernelModel, prison: Prison, uid = 0): Viewer {
+  return { cred: { cr_uid: uid, cr_ruid: uid, cr_gid: 0, cr_groups: [], cr_prison: prison }, privileged: prison === model.prison0 && uid === 0, seeOtherUids: true, seeOtherGids: true, seeJailProc: true };
+}
+
+const u32 = (x: number | bigint) => Number(BigInt.asUintN(32, BigInt(x)));
+
+function setSigset(v: RecordView, path: string, s: Sigset): void {
+  for (let i = 0; i < 4; i++) v.setAt(`${path}.__bits`, i, s[i] >>> 0);
+}
+
+function setTimeval(v: RecordView, path: string, t: Timeval): void {
+  v.assign(`${path}.tv_sec`, t.sec);
+  v.assign(`${path}.tv_usec`, t.usec);
+}
+
+function setRusage(v: RecordView, path: string, ru: Rusage): void {
+  setTimeval(v, `${path}.ru_utime`, ru.ru_utime);
+  setTimeval(v, `${path}.ru_stime`, ru.ru_stime);
+  for (const k of RU_COUNTERS) v.assign(`${path}.${k}`, ru[k]);
+}
+
+/** tty_udev(tp): the devfs inode of the tty's cdev (dev2udev), NODEV without a cdev [I]. */
+export function ttyUdev(tp: Tty): bigint {
+  return tp.t_dev ? tp.t_dev.udev : NODEV;
+}
+
+/** SESS_LEADER(p). */
+function sessLeader(p: Proc): boolean {
+  return p.p_pgrp !== null && p.p_pgrp.pg_session.s_leader === p;
+}
+
+/** proc_realparent(p): see sim.ts for how the orphan list is kept; here only read. */
+export function procRealparent(model: KernelModel, child: Proc): Proc {
+  if (!(child.p_treeflag & 0x1 /* P_TREE_ORPHANED */)) return child.p_pptr!.p_pid === child.p_oppid ? child.p_pptr! : child.p_reaper;
+  for (const q of model.procs.values()) if (q.p_orphans.includes(child)) return q;
+  return child.p_reaper;
+}
+
+/** jobc_reaper / jobc_parent / pgrp_calc_jobc (spec §2.4 ki_jobc). */
+export function pgrpCalcJobc(model: KernelModel, pg: Pgrp): number {
+  const jobcReaper = (p: Proc): Proc => {
+    let pp = p;
+    for (;;) {
+      pp = pp.p_reaper;
+      if (pp.p_reaper === pp || (pp.p_treeflag & P_TREE_GRPEXITED) === 0) return pp;
+    }
+  };
+  const jobcParent = (p: Proc): Proc => {
+    const pp = procRealparent(model, p);
+    if (pp.p_pptr === null || (pp.p_treeflag & P_TREE_GRPEXITED) === 0) return pp;
+    return jobcReaper(pp);
+  };
+  let cnt = 0;
+  for (const q of pg.pg_members) {
+    if ((q.p_treeflag & P_TREE_GRPEXITED) !== 0 || q.p_pptr === null) continue;
+    const pp = jobcParent(q);
+    if (pp.p_pgrp !== pg && pp.p_pgrp !== null && pp.p_pgrp.pg_session === pg.pg_session) cnt++;
+  }
+  return cnt;
+}
+
+/** fill_kinfo_proc_pgrp: reaper fields (where the layout has them), job control and terminal. */
+export function fillKinfoProcPgrp(ctx: FillContext, p: Proc, v: RecordView): void {
+  const reaper = v.has('ki_reaper') && v.has('ki_reapsubtree');
+  const fillReaper = () => {
+    v.assign('ki_reaper', p.p_reaper ? p.p_reaper.p_pid : 0);
+    v.assign('ki_reapsubtree', p.p_reapsubtree);
+  };
+  if (reaper && ctx.rules.reaperFill === 'pgrp-start') fillReaper();
+  const pg = p.p_pgrp;
+  if (pg === null) return;
+  v.assign('ki_pgid', pg.pg_id);
+  v.assign('ki_jobc', pgrpCalcJobc(ctx.model, pg));
+  const sp = pg.pg_session;
+  let tp: Tty | null = null;
+  if (sp !== null) {
+    v.assign('ki_sid', sp.s_sid);
+    v.strlcpy('ki_login', sp.s_login);
+    let kiflag = BigInt(v.get('ki_kiflag'));
+    if (sp.s_ttyvp !== 0n) kiflag |= BigInt(KI_CTTY);
+    if (sessLeader(p)) kiflag |= BigInt(KI_SLEADER);
+    v.assign('ki_kiflag', kiflag);
+    tp = sp.s_ttyp;
+  }
+  if ((p.p_flag & 0x2 /* P_CONTROLT */) && tp !== null) {
+    const udev = ttyUdev(tp);
+    v.assign('ki_tdev', udev);
+    v.assign('ki_tdev_freebsd11', udev);
+    v.assign('ki_tpgid', tp.t_pgrp ? tp.t_pgrp.pg_id : NO_PID);
+    if (tp.t_session) v.assign('ki_tsid', tp.t_session.s_sid);
+  } else {
+    v.assign('ki_tdev', NODEV);
+    v.assign('ki_tdev_freebsd11', NODEV);
+  }
+  if (reaper && ctx.rules.reaperFill === 'pgrp-end') fillReaper();
+}
+
+/** fill_kinfo_proc_only: the process-wide fields. Expects a zeroed record (fill_kinfo_proc zeroes). */
+export function fillKinfoProcOnly(ctx: FillContext, p: Proc, v: RecordView): void {
+  const m = ctx.model;
+  const g = m.globals;
+  v.assign('ki_structsize', v.layout.size);
+  v.assign('ki_paddr', p.addr);
+  v.assign('ki_addr', 0n);
+  v.assign('ki_args', p.p_args);
+  v.assign('ki_textvp', p.p_textvp);
+  v.assign('ki_tracep', p.p_tracevp);
+  v.assign('ki_traceflag', p.p_traceflag);
+  v.assign('ki_fd', p.p_fd);
+  if (v.has('ki_pd')) v.assign('ki_pd', p.p_pd);
+  v.assign('ki_vmspace', p.p_vmspace ? p.p_vmspace.addr : 0n);
+  let flag = BigInt(p.p_flag);
+  v.assign('ki_flag2', p.p_flag2);
+  const cred = p.p_ucred;
+  if (cred) {
+    v.assign('ki_uid', cred.cr_uid);
+    v.assign('ki_ruid', cred.cr_ruid);
+    v.assign('ki_svuid', cred.cr_svuid);
+    let crflags = 0;
+    if (cred.cr_flags & CRED_FLAG_CAPMODE) crflags |= KI_CRF_CAPABILITY_MODE;
+    // Newest layout: the effective gid first, then the supplementary groups.
+    let n = 1 + cred.cr_groups.length;
+    if (n > KI_NGROUPS) {
+      n = KI_NGROUPS;
+      crflags = (crflags | KI_CRF_GRP_OVERFLOW) >>> 0;
+    }
+    v.assign('ki_ngroups', n);
+    v.setAt('ki_groups', 0, u32(cred.cr_gid));
+    for (let i = 1; i < n; i++) v.setAt('ki_groups', i, u32(cred.cr_groups[i - 1]));
+    v.assign('ki_cr_flags', crflags);
+    v.assign('ki_rgid', cred.cr_rgid);
+    v.assign('ki_svgid', cred.cr_svgid);
+    if (jailed(m, cred)) {
+      flag |= BigInt(P_JAILED);
+      if (cred.cr_prison !== ctx.viewer.cred.cr_prison) v.assign('ki_jid', cred.cr_prison.pr_id);
+    }
+    v.strlcpy('ki_loginclass', cred.cr_loginclass.lc_name);
+  }
+  v.assign('ki_flag', flag);
+  const ps = p.p_sigacts;
+  if (ps) {
+    setSigset(v, 'ki_sigignore', ps.ps_sigignore);
+    setSigset(v, 'ki_sigcatch', ps.ps_sigcatch);
+  }
+  if (p.p_state !== PRS_NEW && p.p_state !== PRS_ZOMBIE && p.p_vmspace !== null) {
+    const vm = p.p_vmspace;
+    v.assign('ki_size', vm.vm_map_size);
+    let rss = vm.pm_resident_count;
+    for (const td of p.p_threads) {
+      if (ctx.rules.rssizeSkipsSwapped && (td.td_inhibitors & TDI_SWAPPED)) continue;
+      rss += BigInt(td.td_kstack_pages);
+    }
+    v.assign('ki_rssize', rss);
+    v.assign('ki_swrss', vm.vm_swrss);
+    v.assign('ki_tsize', vm.vm_tsize);
+    v.assign('ki_dsize', vm.vm_dsize);
+    v.assign('ki_ssize', vm.vm_ssize);
+  } else if (p.p_state === PRS_ZOMBIE) {
+    v.assign('ki_stat', SZOMB);
+  }
+  if (ctx.rules.sflagAlwaysInmem) v.assign('ki_sflag', PS_INMEM);
+  else v.assign('ki_sflag', p.p_flag & P_INMEM ? PS_INMEM : 0);
+  // (ticks - p_swtick) / hz in unsigned int arithmetic.
+  v.assign('ki_swtime', Math.floor(u32(u32(g.ticks) - p.p_swtick) / u32(g.hz)));
+  v.assign('ki_pid', p.p_pid);
+  v.assign('ki_nice', p.p_nice);
+  v.assign('ki_fibnum', p.p_fibnum);
+  setTimeval(v, 'ki_start', timevalAdd(p.p_stats.p_start, g.boottime));
+  const freq = g.cpu_tick_frequency;
+  setRusage(v, 'ki_rusage', rufetchCalcru(p, freq));
+  v.assign('ki_runtime', cputick2usec(procRux(p).rux_runtime, freq));
+  const cc = calcru1(p.p_crux, freq);
+  setTimeval(v, 'ki_rusage_ch.ru_utime', cc.user);
+  setTimeval(v, 'ki_rusage_ch.ru_stime', cc.sys);
+  setTimeval(v, 'ki_childtime', timevalAdd(cc.sys, cc.user));
+  let cow = 0;
+  for (const td of p.p_threads) cow = u32(cow + td.td_cow);
+  v.assign('ki_cow', cow);
+  if (p.p_comm.length > 0) v.strlcpy('ki_comm', p.p_comm);
+  if (p.p_sysent && p.p_sysent.sv_name.length > 0) v.strlcpy('ki_emul', p.p_sysent.sv_name);
+  setSigset(v, 'ki_siglist', p.p_siglist);
+  v.assign('ki_xstat', (p.p_xexit << 8) | p.p_xsig);
+  v.assign('ki_acflag', p.p_acflag);
+  v.assign('ki_lock', p.p_lock);
+  if (p.p_pptr) {
+    v.assign('ki_ppid', p.p_oppid);
+    if (p.p_flag & P_TRACED) v.assign('ki_tracer', p.p_pptr.p_pid);
+  }
+}
+
+/** The ki_stat decision list (spec §2.4). */
+export function kiStat(p: Proc, td: Thread): number {
+  if (p.p_state === PRS_NORMAL) {
+    if (td.td_state === TDS_RUNQ || td.td_state === TDS_CAN_RUN || td.td_state === TDS_RUNNING) return SRUN;
+    if (p.p_flag & P_STOPPED) return SSTOP;
+    if (td.td_inhibitors & TDI_SLEEPING) return SSLEEP;
+    if (td.td_inhibitors & TDI_LOCK) return SLOCK;
+    return SWAIT;
+  }
+  if (p.p_state === PRS_ZOMBIE) return SZOMB;
+  return SIDL;
+}
+
+function cpuOld(c: number): number {
+  if (c === NOCPU) return NOCPU_OLD;
+  if (c > MAXCPU_OLD) return MAXCPU_OLD;
+  return c;
+}
+
+/** fill_kinfo_thread(td, kp, preferthread). */
+export function fillKinfoThread(ctx: FillContext, td: Thread, v: RecordView, preferthread: boolean): void {
+  const p = td.td_proc;
+  const g = ctx.model.globals;
+  v.assign('ki_tdaddr', td.addr);
+  if (td.td_wmesg !== null) v.strlcpy('ki_wmesg', td.td_wmesg);
+  else v.zero('ki_wmesg');
+  const tdnameSize = v.leaf('ki_tdname').size;
+  v.strlcpy('ki_tdname', td.td_name);
+  if (td.td_name.length >= tdnameSize) v.strlcpy('ki_moretdname', td.td_name.slice(tdnameSize - 1));
+  else v.zero('ki_moretdname');
+  let kiflag = BigInt(v.get('ki_kiflag'));
+  if (td.td_inhibitors & TDI_LOCK) {
+    kiflag |= BigInt(KI_LOCKBLOCK);
+    v.strlcpy('ki_lockname', td.td_lockname ?? '');
+  } else {
+    kiflag &= ~BigInt(KI_LOCKBLOCK);
+    v.zero('ki_lockname');
+  }
+  v.assign('ki_kiflag', kiflag);
+  v.assign('ki_stat', kiStat(p, td));
+  v.assign('ki_wchan', td.td_wchan);
+  v.assign('ki_pri.pri_level', td.td_priority);
+  v.assign('ki_pri.pri_native', td.td_base_pri);
+  v.assign('ki_lastcpu_old', cpuOld(td.td_lastcpu));
+  v.assign('ki_oncpu_old', cpuOld(td.td_oncpu));
+  v.assign('ki_lastcpu', td.td_lastcpu);
+  v.assign('ki_oncpu', td.td_oncpu);
+  v.assign('ki_tdflags', td.td_flags);
+  v.assign('ki_tid', td.td_tid);
+  v.assign('ki_numthreads', p.p_threads.length);
+  v.assign('ki_pcb', td.td_pcb);
+  v.assign('ki_kstack', td.td_kstack);
+  // (ticks - td_slptick) / hz in signed int arithmetic, stored into a u_int.
+  v.assign('ki_slptime', Math.trunc(((g.ticks - td.td_slptick) | 0) / g.hz));
+  v.assign('ki_pri.pri_class', td.td_pri_class);
+  v.assign('ki_pri.pri_user', td.td_user_pri);
+  if (preferthread) {
+    const freq = g.cpu_tick_frequency;
+    setRusage(v, 'ki_rusage', rufetchtd(td, freq));
+    v.assign('ki_runtime', cputick2usec(threadRux(td).rux_runtime, freq));
+    v.assign('ki_pctcpu', td.sched_pctcpu);
+    v.assign('ki_estcpu', td.sched_estcpu);
+    v.assign('ki_cow', td.td_cow);
+  }
+  v.assign('ki_rqindex', 0);
+  if (preferthread) setSigset(v, 'ki_siglist', td.td_siglist);
+  setSigset(v, 'ki_sigmask', td.td_sigmask);
+  // The kernel tests td_pflags against TDP2_UEXTERR (a td_pflags2 bit): bit 0x20 of td_pflags is
+  // TDP_ALTSTACK. Otherwise the field is left as it was (spec §2.4 item 12).
+  if (v.has('ki_uerrmsg') && (td.td_pflags & TDP_ALTSTACK) !== 0) v.assign('ki_uerrmsg', td.td_exterr_ptr);
+}
+
+/** fill_kinfo_aggregate: Σ sched_pctcpu and Σ sched_estcpu over the threads. */
+export function fillKinfoAggregate(_ctx: FillContext, p: Proc, v: RecordView): void {
+  let pct = 0;
+  let est = 0;
+  for (const td of p.p_threads) {
+    pct = u32(pct + td.sched_pctcpu);
+    est = u32(est + td.sched_estcpu);
+  }
+  v.assign('ki_pctcpu', pct);
+  v.assign('ki_estcpu', est);
+}
+
+/** fill_kinfo_proc: zero, pgrp, proc-only, first thread (preferthread = false), aggregate. */
+export function fillKinfoProc(ctx: FillContext, p: Proc, v: RecordView): void {
+  v.zero();
+  fillKinfoProcPgrp(ctx, p, v);
+  fillKinfoProcOnly(ctx, p, v);
+  fillKinfoThread(ctx, p.p_threads[0], v, false);
+  fillKinfoAggregate(ctx, p, v);
+}
+
+export { PRS_NEW, PRS_ZOMBIE };

@@ -1,0 +1,259 @@
+import { KvmkitError, UsageError } from '../base/errors.ts';
+import { RecordView } from '../codec/index.ts';
+import { copyoutPlan, kinfoProcOut } from '../compat/copyout.ts';
+import { archDef, getLayout, type StructLayout } from '../layout/index.ts';
+import {
+  EINVAL, ENOMEM, ESRCH, KERN_PROC_ALL, KERN_PROC_GID, KERN_PROC_INC_THREAD, KERN_PROC_MASK32, KERN_PROC_NOTHREADS,
+  KERN_PROC_PGRP, KERN_PROC_PID, KERN_PROC_PROC, KERN_PROC_RGID, KERN_PROC_RUID, KERN_PROC_SESSION, KERN_PROC_TTY,
+  KERN_PROC_UID, P_CONTROLT, PID_MAX, PRS_NEW,
+} from './constants.ts';
+import { fillKinfoProc, fillKinfoThread, hostRootViewer, ttyUdev, type FillContext, type Viewer } from './fill.ts';
+import type { KernelModel, Proc, Prison, Ucred } from './model.ts';
+import { liveRules } from './rules.ts';
+
+/**
+ * sysctl_kern_proc and its helpers (spec §2.1–§2.3): selector and argument rules, pid-hash
+ * iteration order, p_cansee visibility, kern_proc_out (per-process or per-thread records with the
+ * buffer reused between threads), the MASK32 compat copyout, size probes and short buffers.
+ */
+
+export interface SysctlRequest {
+  /** The node number under kern.proc (KERN_PROC_* possibly | KERN_PROC_INC_THREAD). */
+  op: number;
+  /** The name components after the node (pid, pgid, uid …). */
+  name?: number[];
+  /** Shorthand for name = [arg]. */
+  arg?: number;
+  /** Shorthand: add KERN_PROC_INC_THREAD (the `_td` node); ignored for ALL, which is always per thread. */
+  threads?: boolean;
+  /** The caller is a 32-bit compat process (SCTL_MASK32): records are kinfo_proc32. */
+  compat32?: boolean;
+  revision: string;
+  /** Defaults to root in prison0. */
+  viewer?: Viewer;
+  /** The caller's buffer size; null = size probe (oldptr NULL); undefined = unlimited. */
+  oldlen?: number | null;
+}
+
+export interface RecordInfo { pid: number; tid: number; offset: number; size: number }
+
+export interface SysctlResult {
+  /** errno (0 on success): EINVAL (bad name length), ESRCH/p_cansee error (PID), ENOMEM (short buffer). */
+  error: number;
+  /** The bytes copied out (empty for a size probe). */
+  bytes: Uint8Array;
+  /** The length sysctl(3) reports in *oldlenp. */
+  length: number;
+  records: RecordInfo[];
+  layout: StructLayout;
+}
+
+/** p_cansee(curthread, p) → cr_cansee(viewer, p_ucred): 0 or an errno (spec §2.5). */
+export function crCansee(viewer: Viewer, u2: Ucred): number {
+  // prison_check: the viewer's prison must be u2's prison or an ancestor of it.
+  let pr: Prison | null = u2.cr_prison;
+  let ok = false;
+  while (pr) {
+    if (pr === viewer.cred.cr_prison) {
+      ok = true;
+      break;
+    }
+    pr = pr.pr_parent;
+  }
+  if (!ok) return ESRCH;
+  if (!viewer.seeOtherUids && viewer.cred.cr_ruid !== u2.cr_ruid && !viewer.privileged) return ESRCH;
+  if (!viewer.seeOtherGids) {
+    const mine = new Set([viewer.cred.cr_gid, ...viewer.cred.cr_groups]);
+    const match = [u2.cr_gid, ...u2.cr_groups].some((g) => mine.has(g));
+    if (!match && !viewer.privileged) return ESRCH;
+  }
+  if (!viewer.seeJailProc && viewer.cred.cr_prison !== u2.cr_prison && !viewer.privileged) return ESRCH;
+  return 0;
+}
+
+export function pCansee(viewer: Viewer, p: Proc): number {
+  if (viewer.pid !== undefined && viewer.pid === p.p_pid) return 0;
+  return crCansee(viewer, p.p_ucred);
+}
+
+/** The pid-hash visit order: lock stripe i, then buckets i, i+(pidhashlock+1), … (spec §2.2). */
+export function pidHashOrder(model: KernelModel): Proc[] {
+  const { pidhash, pidhashlock } = model.globals;
+  const out: Proc[] = [];
+  for (let i = 0; i <= pidhashlock; i++) {
+    for (let j = i; j <= pidhash; j += pidhashlock + 1) {
+      for (const p of model.pidhashtbl[j]) if (p.p_state !== PRS_NEW) out.push(p);
+    }
+  }
+  return out;
+}
+
+/** pget(pid, PGET_CANSEE): zombies included; pid > PID_MAX is a thread id. */
+export function pget(model: KernelModel, viewer: Viewer, pid: number): { p?: Proc; error: number } {
+  let p: Proc | undefined;
+  if (pid <= PID_MAX) {
+    p = model.procs.get(pid);
+    if (p && p.p_state === PRS_NEW) p = undefined;
+  } else {
+    p = model.threads.get(pid)?.td_proc;
+  }
+  if (!p) return { error: ESRCH };
+  const e = pCansee(viewer, p);
+  return e ? { error: e } : { p, error: 0 };
+}
+
+/** The sysctl_kern_proc_iterate filter. */
+export function selectorMatches(op: number, arg: number, p: Proc): boolean {
+  const cred = p.p_ucred;
+  switch (op) {
+    case KERN_PROC_GID: return cred.cr_gid >>> 0 === arg >>> 0;
+    case KERN_PROC_RGID: return cred.cr_rgid >>> 0 === arg >>> 0;
+    case KERN_PROC_UID: return cred.cr_uid >>> 0 === arg >>> 0;
+    case KERN_PROC_RUID: return cred.cr_ruid >>> 0 === arg >>> 0;
+    case KERN_PROC_PGRP: return p.p_pgrp !== null && p.p_pgrp.pg_id === (arg | 0);
+    case KERN_PROC_SESSION: return p.p_pgrp !== null && p.p_pgrp.pg_session.s_sid === (arg | 0);
+    case KERN_PROC_TTY: {
+      if (!(p.p_flag & P_CONTROLT)) return false;
+      const sp = p.p_pgrp?.pg_session;
+      if (!sp || !sp.s_ttyp) return false;
+      // The int argument is sign-extended to dev_t.
+      return ttyUdev(sp.s_ttyp) === BigInt.asUintN(64, BigInt(arg | 0));
+    }
+    default: return true;
+  }
+}
+
+/** Output sink emulating the sysctl sbuf drain into a user buffer. */
+class Out {
+  readonly chunks: Uint8Array[] = [];
+  total = 0;
+  constructor(readonly oldlen: number | null | undefined) {}
+  add(b: Uint8Array): void {
+    if (this.oldlen !== null) this.chunks.push(b.slice());
+    this.total += b.length;
+  }
+}
+
+/**
+ * kern_proc_out: one record for NOTHREADS, else one per thread filled into the same buffer
+ * (never re-zeroed), each optionally translated to kinfo_proc32.
+ */
+export function kernProcOut(ctx: FillContext, p: Proc, flags: number, layouts: { native: StructLayout; compat?: StructLayout }, emit: (rec: Uint8Array, tid: number) => void): void {
+  const ki = new RecordView(layouts.native);
+  const mask32 = (flags & KERN_PROC_MASK32) !== 0;
+  let ki32: RecordView | undefined;
+  let plan: ReturnType<typeof copyoutPlan> | undefined;
+  if (mask32) {
+    plan = copyoutPlan(ctx.model.arch, ctx.rules.revision);
+    ki32 = new RecordView(plan.compat);
+  }
+  const out = (tid: number) => {
+    if (ki32 && plan) {
+      kinfoProcOut(plan, ki, ki32);
+      emit(ki32.record(), tid);
+    } else emit(ki.record(), tid);
+  };
+  fillKinfoProc(ctx, p, ki);
+  if (flags & KERN_PROC_NOTHREADS) out(p.p_threads[0].td_tid);
+  else {
+    for (const td of p.p_threads) {
+      fillKinfoThread(ctx, td, ki, true);
+      out(td.td_tid);
+    }
+  }
+}
+
+/** The whole `sysctl kern.proc.<node>[.arg]` request. */
+export function sysctlKernProc(model: KernelModel, req: SysctlRequest): SysctlResult {
+  const rules = liveRules(req.revision);
+  const native = getLayout('kinfo_proc', model.arch, req.revision);
+  const compat32 = !!req.compat32;
+  if (compat32 && !archDef(model.arch).compat32) throw new UsageError(`arch ${model.arch} has no 32-bit compat ABI (kinfo_proc32 exists on amd64, arm64, powerpc64, powerpc64le)`, { arch: model.arch });
+  const compat = compat32 ? getLayout('kinfo_proc32', model.arch, req.revision) : undefined;
+  const viewer = req.viewer ?? hostRootViewer(model);
+  const ctx: FillContext = { model, rules, viewer };
+  const name = req.name ?? (req.arg !== undefined ? [req.arg] : []);
+  let oid = req.op;
+  if (req.threads && oid !== KERN_PROC_ALL) oid |= KERN_PROC_INC_THREAD;
+  let flags: number;
+  if (oid !== KERN_PROC_ALL && (oid & KERN_PROC_INC_THREAD) === 0) flags = KERN_PROC_NOTHREADS;
+  else {
+    flags = 0;
+    oid &= ~KERN_PROC_INC_THREAD;
+  }
+  if (compat32) flags |= KERN_PROC_MASK32;
+  const layout = compat ?? native;
+  const out = new Out(req.oldlen);
+  const records: RecordInfo[] = [];
+  const emit = (p: Proc) => (rec: Uint8Array, tid: number) => {
+    records.push({ pid: p.p_pid, tid, offset: out.total, size: rec.length });
+    out.add(rec);
+  };
+  const finish = (error: number): SysctlResult => {
+    if (error && error !== ENOMEM) return { error, bytes: new Uint8Array(0), length: 0, records: [], layout };
+    const all = concat(out.chunks, out.total);
+    if (req.oldlen === null) return { error: 0, bytes: new Uint8Array(0), length: out.total, records, layout };
+    if (req.oldlen !== undefined && out.total > req.oldlen) {
+      return { error: ENOMEM, bytes: all.slice(0, req.oldlen), length: req.oldlen, records: records.filter((r) => r.offset + r.size <= req.oldlen!), layout };
+    }
+    return { error: 0, bytes: all, length: out.total, records, layout };
+  };
+  if (oid === KERN_PROC_PID) {
+    if (name.length !== 1) return finish(EINVAL);
+    const { p, error } = pget(model, viewer, name[0]);
+    if (!p) return finish(error);
+    kernProcOut(ctx, p, flags, { native, compat }, emit(p));
+    return finish(0);
+  }
+  switch (oid) {
+    case KERN_PROC_ALL:
+      if (name.length !== 0) return finish(EINVAL);
+      break;
+    case KERN_PROC_PROC:
+      if (name.length > 1) return finish(EINVAL);
+      break;
+    default:
+      if (name.length !== 1) return finish(EINVAL);
+  }
+  // Size probe: first an overestimate of five native records (always sizeof(struct kinfo_proc)).
+  if (req.oldlen === null) out.total += 5 * native.size;
+  for (const p of pidHashOrder(model)) {
+    if (pCansee(viewer, p) !== 0) continue;
+    if (!selectorMatches(oid, name[0] ?? 0, p)) continue;
+    kernProcOut(ctx, p, flags, { native, compat }, emit(p));
+    if (req.oldlen !== undefined && req.oldlen !== null && out.total > req.oldlen) break; // ENOMEM stops the walk
+  }
+  return finish(0);
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  void total;
+  return out;
+}
+
+// ---- MIB names ----
+
+const NODES: Record<string, number> = {
+  all: KERN_PROC_ALL, pid: KERN_PROC_PID, pgrp: KERN_PROC_PGRP, sid: KERN_PROC_SESSION, session: KERN_PROC_SESSION,
+  tty: KERN_PROC_TTY, uid: KERN_PROC_UID, ruid: KERN_PROC_RUID, proc: KERN_PROC_PROC, rgid: KERN_PROC_RGID, gid: KERN_PROC_GID,
+};
+
+/** `kern.proc.pid.123`, `kern.proc.pgrp_td.5`, `kern.proc.tty.-1`, `kern.proc.all` → a request's op and name. */
+export function parseMib(mib: string): { op: number; name: number[] } {
+  const m = /^kern\.proc\.([a-z]+?)(_td)?((?:\.-?(?:0x[0-9a-f]+|\d+))*)$/i.exec(mib.trim());
+  if (!m) throw new UsageError(`cannot parse MIB "${mib}": expected kern.proc.<node>[_td][.<arg>], node one of ${Object.keys(NODES).join(', ')}`, { field: 'mib' });
+  const node = NODES[m[1].toLowerCase()];
+  if (node === undefined) throw new UsageError(`unknown kern.proc node "${m[1]}" (known: ${Object.keys(NODES).join(', ')})`, { field: 'mib' });
+  if (m[2] && node === KERN_PROC_ALL) throw new UsageError('there is no kern.proc.all_td node (kern.proc.all is already per thread)', { field: 'mib' });
+  const name = m[3] ? m[3].slice(1).split('.').map((x) => Number(BigInt(x.startsWith('-') ? x : x))) : [];
+  for (const x of name) if (!Number.isSafeInteger(x) || x < -0x80000000 || x > 0xffffffff) throw new UsageError(`MIB component ${x} is not a 32-bit int`, { field: 'mib' });
+  return { op: node | (m[2] ? KERN_PROC_INC_THREAD : 0), name: name.map((x) => x | 0) };
+}
+
+export { KvmkitError };
