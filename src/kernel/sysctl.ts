@@ -191,7 +191,7 @@ export function sysctlKernProc(model: KernelModel, req: SysctlRequest): SysctlRe
   };
   const finish = (error: number): SysctlResult => {
     if (error && error !== ENOMEM) return { error, bytes: new Uint8Array(0), length: 0, records: [], layout };
-    const all = concat(out.chunks, out.total);
+    const all = concat(out.chunks);
     if (req.oldlen === null) return { error: 0, bytes: new Uint8Array(0), length: out.total, records, layout };
     if (req.oldlen !== undefined && out.total > req.oldlen) {
       return { error: ENOMEM, bytes: all.slice(0, req.oldlen), length: req.oldlen, records: records.filter((r) => r.offset + r.size <= req.oldlen!), layout };
@@ -226,14 +226,13 @@ export function sysctlKernProc(model: KernelModel, req: SysctlRequest): SysctlRe
   return finish(0);
 }
 
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
+function concat(chunks: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let o = 0;
   for (const c of chunks) {
     out.set(c, o);
     o += c.length;
   }
-  void total;
   return out;
 }
 
@@ -251,7 +250,7 @@ export function parseMib(mib: string): { op: number; name: number[] } {
   const node = NODES[m[1].toLowerCase()];
   if (node === undefined) throw new UsageError(`unknown kern.proc node "${m[1]}" (known: ${Object.keys(NODES).join(', ')})`, { field: 'mib' });
   if (m[2] && node === KERN_PROC_ALL) throw new UsageError('there is no kern.proc.all_td node (kern.proc.all is already per thread)', { field: 'mib' });
-  const name = m[3] ? m[3].slice(1).split('.').map((x) => Number(BigInt(x.startsWith('-') ? x : x))) : [];
+  const name = m[3] ? m[3].slice(1).split('.').map((x) => (x.startsWith('-') ? -Number(BigInt(x.slice(1))) : Number(BigInt(x)))) : [];
   for (const x of name) if (!Number.isSafeInteger(x) || x < -0x80000000 || x > 0xffffffff) throw new UsageError(`MIB component ${x} is not a 32-bit int`, { field: 'mib' });
   return { op: node | (m[2] ? KERN_PROC_INC_THREAD : 0), name: name.map((x) => x | 0) };
 }

@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../base/errors.ts';
 import { decodeRecord, recordToJson } from '../../codec/index.ts';
@@ -61,6 +60,5 @@ export const command: CommandModule<object, Args> = {
     }
     if (a.o && !a.json) process.stderr.write(`${r.records.length} records, ${r.bytes.length} bytes (${r.layout.struct}, ${r.layout.size} bytes each) → ${a.o}\n`);
     if (r.error) process.exitCode = EXIT_ERROR;
-    void fs;
   },
 };
