@@ -148,7 +148,13 @@ function readExprTA(size: number, signed: boolean, ptr: boolean, off: number, le
   const key = `${size}${signed && !ptr ? 's' : 'u'}`;
   const el = `${TA[key]}[p${size} + ${off / size}]`;
   if (ptr && size === 4) return `BigInt(${el})`;
-  if (size === 8) return `((u32[p4 + ${off / 4}] | u32[p4 + ${off / 4 + 1}]) === 0 ? 0n : ${el})`;
+  if (size === 8) {
+    // Small non-negative 64-bit values (most counters, flags, sizes in pages) come from a table of
+    // preallocated bigints instead of allocating one each time.
+    const lo = `u32[p4 + ${off / 4 + (le ? 0 : 1)}]`;
+    const hi = `u32[p4 + ${off / 4 + (le ? 1 : 0)}]`;
+    return `(${hi} === 0 && ${lo} < ${SMALL_BIGINTS} ? S[${lo}] : ${el})`;
+  }
   return el;
 }
 
@@ -156,7 +162,7 @@ function genDecodeObjTA(nodes: PlanNode[], base: number, le: boolean): string {
   const parts = nodes.map((n) => {
     const off = base + n.off;
     const key = JSON.stringify(n.name);
-    if (n.t === 'str') return `${key}: H.cs(b, bo + ${off}, ${n.n}, st, ${JSON.stringify(n.path)})`;
+    if (n.t === 'str') return `${key}: H.cs(b, bo + ${off}, ${n.n}, st, ${JSON.stringify(n.path)}, ${stringFieldIndex()})`;
     if (n.t === 'int') {
       if (n.count === undefined) return `${key}: ${readExprTA(n.size, n.signed, n.ptr, off, le)}`;
       const els = Array.from({ length: n.count }, (_, i) => readExprTA(n.size, n.signed, n.ptr, off + i * n.size, le));
@@ -173,7 +179,7 @@ function genDecodeObj(nodes: PlanNode[], base: string, le: boolean): string {
   const parts = nodes.map((n) => {
     const off = `${base} + ${n.off}`;
     const key = JSON.stringify(n.name);
-    if (n.t === 'str') return `${key}: H.cs(b, ${off}, ${n.n}, st, ${JSON.stringify(n.path)})`;
+    if (n.t === 'str') return `${key}: H.cs(b, ${off}, ${n.n}, st, ${JSON.stringify(n.path)}, ${stringFieldIndex()})`;
     if (n.t === 'int') {
       if (n.count === undefined) return `${key}: ${readExpr(n.size, n.signed, n.ptr, off, le)}`;
       const els = Array.from({ length: n.count }, (_, i) => readExpr(n.size, n.signed, n.ptr, `${off} + ${i * n.size}`, le));
@@ -221,14 +227,64 @@ function genEncode(nodes: PlanNode[], base: string, obj: string, le: boolean, li
   }
 }
 
+let tailBuf: Uint8Array | undefined;
+let tailDv: DataView | undefined;
+function tailView(b: Uint8Array): DataView {
+  if (b !== tailBuf) {
+    tailBuf = b;
+    tailDv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  }
+  return tailDv!;
+}
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Last decoded value per string field (indexed by a number given to each field at code generation). */
+const lastStr: string[] = [];
+let nextStringField = 0;
+function stringFieldIndex(): number {
+  lastStr.push('');
+  return nextStringField++;
+}
+const SMALL_BIGINTS = 65536;
+const S: bigint[] = Array.from({ length: SMALL_BIGINTS }, (_, i) => BigInt(i));
+
 const helpers = {
-  cs(b: Uint8Array, off: number, n: number, st: { v?: Record<string, string> }, path: string): string {
-    const s = decodeCString(b, off, n);
-    // Only look for stale bytes when the string stopped short of its array and the next-but-one byte is set
-    // somewhere: staleTail scans at most n bytes, and most tails are zero.
-    if (s.length + 1 < n) {
-      const t = staleTail(b, off, n);
-      if (t !== undefined) (st.v ??= {})[path] = t;
+  S,
+  cs(b: Uint8Array, off: number, n: number, st: { v?: Record<string, string> }, path: string, fi: number): string {
+    // Names repeat from record to record (every thread of a process, "FreeBSD ELF64", "root",
+    // "kqread"): compare the bytes with the last string this field held and reuse it when equal,
+    // which saves building the string. Otherwise build it while scanning for the NUL.
+    const stop = off + n;
+    const last = lastStr[fi];
+    const ll = last.length;
+    let end = off;
+    let s: string;
+    let same = ll < n ? b[off + ll] === 0 : ll === n;
+    if (same) for (let k = 0; k < ll; k++) if (last.charCodeAt(k) !== b[off + k]) { same = false; break; }
+    if (same) {
+      s = last;
+      end = off + ll;
+    } else {
+      s = '';
+      while (end < stop) {
+        const c = b[end];
+        if (c === 0) break;
+        s += String.fromCharCode(c);
+        end++;
+      }
+      lastStr[fi] = s;
+    }
+    // The tail is nearly always zero: test it four bytes at a time, then the last few singly.
+    let i = end + 1;
+    let any = false;
+    const dvw = tailView(b);
+    for (; i + 4 <= stop; i += 4) if (dvw.getUint32(i) !== 0) { any = true; break; }
+    if (!any) for (; i < stop; i++) if (b[i] !== 0) { any = true; break; }
+    if (any) {
+      {
+        let hx = '';
+        for (let j = end + 1; j < stop; j++) hx += HEX[b[j]];
+        (st.v ??= {})[path] = hx;
+      }
     }
     return s;
   },
@@ -249,18 +305,23 @@ const helpers = {
 /** Compile a codec with `new Function`; throws where code generation is not allowed. */
 export function compiledCodec(layout: StructLayout): Codec {
   const plan = planFor(layout);
-  const decodeBody = `return function decode(dv, b, o, st) { return ${genDecodeObj(plan.fields, 'o', plan.le)}; };`;
+  // "_stale" comes last in the literal: the string reads before it have filled st.v by then, and a
+  // record that always has the property keeps one hidden class (adding it afterwards costs a
+  // map transition per record). It is undefined, and so invisible to JSON, when nothing was stale.
+  const decodeBody = `return function decode(dv, b, o, st) { return ${genDecodeObj(plan.fields, 'o', plan.le).replace(/ }$/, ',\n "_stale": st.v }')}; };`;
   // o: absolute byte offset in the ArrayBuffer (8-aligned); bo: offset in b (for strings).
   const decodeTABody = `return function decodeTA(T, dv, b, bo, o, st) {
     const { i8, u8, i16, u16, i32, u32, i64, u64 } = T;
-    const p1 = o, p2 = o / 2, p4 = o / 4, p8 = o / 8;
-    return ${genDecodeObjTA(plan.fields, 0, plan.le).replace(/dv\.(get\w+)\(o \+ /g, 'dv.$1(bo + ')}; };`;
+    const S = H.S;
+    const p1 = o, p2 = o >>> 1, p4 = o >>> 2, p8 = o >>> 3;
+    return ${genDecodeObjTA(plan.fields, 0, plan.le).replace(/dv\.(get\w+)\(o \+ /g, 'dv.$1(bo + ').replace(/ }$/, ',\n "_stale": st.v }')}; };`;
   const lines: string[] = [];
   genEncode(plan.fields, 'o', 'r', plan.le, lines);
   const encodeBody = `return function encode(dv, b, o, r, s, rec) {\n${lines.join('\n')}\n};`;
   const dec = new Function('H', decodeBody)(helpers) as (dv: DataView, b: Uint8Array, o: number, st: { v?: Record<string, string> }) => KRecord;
   const decTA = new Function('H', decodeTABody)(helpers) as (T: TypedViews, dv: DataView, b: Uint8Array, bo: number, o: number, st: { v?: Record<string, string> }) => KRecord;
   const hostOrder = plan.le === HOST_LE;
+  const holder: { v?: Record<string, string> } = {};
   let lastTA: TypedViews | undefined;
   let lastAB: ArrayBufferLike | undefined;
   const enc = new Function('H', encodeBody)(helpers) as (dv: DataView, b: Uint8Array, o: number, r: KRecord, s: Record<string, string> | undefined, rec: number | undefined) => void;
@@ -278,18 +339,23 @@ export function compiledCodec(layout: StructLayout): Codec {
     compiled: true,
     decode(b, offset = 0) {
       checkBounds(layout, b, offset);
-      const st: { v?: Record<string, string> } = {};
+      // One holder reused across calls (decoding is synchronous and not re-entrant).
+      const st = holder;
+      st.v = undefined;
       const abs = b.byteOffset + offset;
       let r: KRecord;
-      if (hostOrder && abs % 8 === 0) {
+      // Shifts in the generated code need the offset below 2^31 (records past 2 GiB use the DataView).
+      if (hostOrder && abs % 8 === 0 && abs < 0x80000000) {
         if (b.buffer !== lastAB) {
           lastAB = b.buffer;
           lastTA = typedViews(b.buffer);
         }
         r = decTA(lastTA!, dvFor(b), b, offset, abs, st);
       } else r = dec(dvFor(b), b, offset, st);
-      readPads(plan, b, offset, st);
-      if (st.v) r._stale = st.v;
+      if (plan.pads.length) {
+        readPads(plan, b, offset, st);
+        if (st.v !== r._stale) r._stale = st.v;
+      }
       return r;
     },
     encode(r, out, offset = 0) {

@@ -100,18 +100,6 @@ function build(nodes: PlanNode[], size: number, base: number, pads: { off: numbe
   return new r.Struct(fields);
 }
 
-/** Strip restructure's bookkeeping and our padding placeholders, leaving the plain record shape. */
-function clean(v: any): any {
-  if (Array.isArray(v)) return v.map(clean);
-  if (v === null || typeof v !== 'object') return v;
-  const out: KRecord = {};
-  for (const k of Object.keys(v)) {
-    if (k.startsWith(PAD_PREFIX)) continue; // restructure's own bookkeeping is non-enumerable
-    out[k] = clean(v[k]);
-  }
-  return out;
-}
-
 export interface RestructureCodec { decode(b: Uint8Array, offset?: number): KRecord; encode(rec: KRecord, out?: Uint8Array, offset?: number): Uint8Array; struct: r.Struct }
 
 export function restructureCodec(layout: StructLayout): RestructureCodec {
@@ -124,7 +112,9 @@ export function restructureCodec(layout: StructLayout): RestructureCodec {
       if (offset + layout.size > b.length) throw new KvmkitError(`a ${layout.size}-byte record does not fit`, { offset, struct: layout.struct });
       sink = {};
       const stream = new r.DecodeStream(b.subarray(offset, offset + layout.size));
-      const rec = clean(struct.decode(stream)) as KRecord;
+      // Padding decodes to undefined, which restructure does not store, and its own bookkeeping
+      // properties are non-enumerable: the decoded object already has the plain record shape.
+      const rec = struct.decode(stream) as KRecord;
       if (sink.stale) {
         // Same key order as the fast codec: string tails in field order, then padding.
         const e = Object.entries(sink.stale);
