@@ -1,7 +1,7 @@
-import { KvmkitError, hex } from '../base/errors.ts';
+import { hex } from '../base/errors.ts';
 import type { ByteSource } from '../base/source.ts';
-import { BaseImage, dv, type ImageInfo, type PresentPage, type Translation } from './image.ts';
-import { SparsePageSet, checkPmap, magicMatches, minidumpLayout, readDumpAvail, type MinidumpLayout } from './sparse.ts';
+import { dv, type Translation } from './image.ts';
+import { MinidumpImage, minidumpPreamble, minidumpRegions } from './sparse.ts';
 
 export const AMD64_MINIDUMP_MAGIC = 'minidump FreeBSD/amd64';
 export const AMD64_MINIDUMP_VERSION = 3;
@@ -22,22 +22,15 @@ export interface Amd64MinidumpHeader {
 }
 
 /** amd64 minidump, versions 1–3 (libkvm's kvm_minidump_amd64.c). */
-export class Amd64Minidump extends BaseImage {
+export class Amd64Minidump extends MinidumpImage {
   readonly format = 'amd64-minidump' as const;
   readonly arch = 'amd64' as const;
   readonly pointerSize = 8 as const;
   readonly hdr: Amd64MinidumpHeader;
-  readonly layout: MinidumpLayout;
-  readonly pages: SparsePageSet;
 
   constructor(src: ByteSource) {
     super(src);
-    if (src.size < HEADER_SIZE) throw new KvmkitError(`cannot read dump header: ${src.size} bytes, need ${HEADER_SIZE}`, { file: src.name, offset: 0 });
-    const h = src.read(0, HEADER_SIZE);
-    if (!magicMatches(h, AMD64_MINIDUMP_MAGIC)) throw new KvmkitError('not a minidump for this platform', { file: src.name, offset: 0, field: 'magic' });
-    const v = dv(h);
-    const version = v.getUint32(24, true);
-    if (version < 1 || version > AMD64_MINIDUMP_VERSION) throw new KvmkitError(`wrong minidump version. expected ${AMD64_MINIDUMP_VERSION} got ${version}`, { file: src.name, offset: 24, field: 'version' });
+    const { v, version } = minidumpPreamble(src, HEADER_SIZE, AMD64_MINIDUMP_MAGIC, AMD64_MINIDUMP_VERSION, 'expected');
     this.hdr = {
       version,
       msgbufsize: v.getUint32(28, true),
@@ -49,27 +42,9 @@ export class Amd64Minidump extends BaseImage {
       dumpavailsize: version === 3 ? v.getUint32(64, true) : 0,
     };
     const H = this.hdr;
-    this.layout = minidumpLayout(4096, H.msgbufsize, H.dumpavailsize, H.bitmapsize, H.pmapsize);
-    const ranges = readDumpAvail(src, this.layout.dumpAvailOff, H.dumpavailsize, H.bitmapsize, 4096);
-    this.pages = new SparsePageSet(src, this.layout.bitmapOff, H.bitmapsize, this.layout.sparseOff, 4096, ranges);
-    checkPmap(src, this.layout.pmapOff, H.pmapsize);
+    ({ layout: this.layout, pages: this.pages } = minidumpRegions(src, 4096, H, H.pmapsize));
   }
 
-  info(): ImageInfo {
-    const H = this.hdr;
-    return {
-      file: this.source.name, format: this.format, arch: this.arch, version: H.version, pageSize: 4096, pageCount: this.pages.count,
-      header: { ...H, ...this.layout, dumpAvail: this.pages.ranges.map((r) => `${hex(r.start)}-${hex(r.end)}`).join(' ') },
-    };
-  }
-
-  physOffset(pa: bigint): number | undefined {
-    return this.pages.offset(pa);
-  }
-
-  presentPages(): Iterable<PresentPage> {
-    return this.pages.pages();
-  }
 
   private pmapEntry(i: bigint): bigint {
     return dv(this.source.read(this.layout.pmapOff + Number(i) * 8, 8)).getBigUint64(0, true);

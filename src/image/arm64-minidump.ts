@@ -1,7 +1,7 @@
 import { KvmkitError, hex } from '../base/errors.ts';
 import type { ByteSource } from '../base/source.ts';
-import { BaseImage, dv, type ImageInfo, type PresentPage, type Translation } from './image.ts';
-import { SparsePageSet, checkPmap, magicMatches, minidumpLayout, readDumpAvail, type MinidumpLayout } from './sparse.ts';
+import { dv, type Translation } from './image.ts';
+import { MinidumpImage, minidumpPreamble, minidumpRegions } from './sparse.ts';
 
 export const ARM64_MINIDUMP_MAGIC = 'minidump FreeBSD/arm64';
 export const ARM64_MINIDUMP_VERSION = 3;
@@ -28,23 +28,16 @@ export interface Arm64MinidumpHeader {
  * map is a flat array of L3 descriptors from kernbase; the direct map starts at dmapbase and maps
  * physical dmapphys, and is tested first because it lies above kernbase.
  */
-export class Arm64Minidump extends BaseImage {
+export class Arm64Minidump extends MinidumpImage {
   readonly format = 'arm64-minidump' as const;
   readonly arch = 'arm64' as const;
   readonly pointerSize = 8 as const;
   readonly hdr: Arm64MinidumpHeader;
-  readonly layout: MinidumpLayout;
-  readonly pages: SparsePageSet;
   private readonly l3shift: bigint;
 
   constructor(src: ByteSource) {
     super(src);
-    if (src.size < HEADER_SIZE) throw new KvmkitError(`cannot read dump header: ${src.size} bytes, need ${HEADER_SIZE}`, { file: src.name, offset: 0 });
-    const h = src.read(0, HEADER_SIZE);
-    if (!magicMatches(h, ARM64_MINIDUMP_MAGIC)) throw new KvmkitError('not a minidump for this platform', { file: src.name, offset: 0, field: 'magic' });
-    const v = dv(h);
-    const version = v.getUint32(24, true);
-    if (version < 1 || version > ARM64_MINIDUMP_VERSION) throw new KvmkitError(`wrong minidump version. Expected ${ARM64_MINIDUMP_VERSION} got ${version}`, { file: src.name, offset: 24, field: 'version' });
+    const { v, version } = minidumpPreamble(src, HEADER_SIZE, ARM64_MINIDUMP_MAGIC, ARM64_MINIDUMP_VERSION, 'Expected');
     this.hdr = {
       version,
       msgbufsize: v.getUint32(28, true),
@@ -62,27 +55,9 @@ export class Arm64Minidump extends BaseImage {
     if (ps !== 0 && ps !== 1) throw new KvmkitError(`unknown page size flag ${ps.toString(16)}`, { file: src.name, offset: 76, field: 'flags' });
     this.pageSize = ps === 1 ? 16384 : 4096;
     this.l3shift = ps === 1 ? 14n : 12n;
-    this.layout = minidumpLayout(this.pageSize, H.msgbufsize, H.dumpavailsize, H.bitmapsize, H.pmapsize);
-    const ranges = readDumpAvail(src, this.layout.dumpAvailOff, H.dumpavailsize, H.bitmapsize, this.pageSize);
-    this.pages = new SparsePageSet(src, this.layout.bitmapOff, H.bitmapsize, this.layout.sparseOff, this.pageSize, ranges);
-    checkPmap(src, this.layout.pmapOff, H.pmapsize);
+    ({ layout: this.layout, pages: this.pages } = minidumpRegions(src, this.pageSize, H, H.pmapsize));
   }
 
-  info(): ImageInfo {
-    const H = this.hdr;
-    return {
-      file: this.source.name, format: this.format, arch: this.arch, version: H.version, pageSize: this.pageSize, pageCount: this.pages.count,
-      header: { ...H, ...this.layout, dumpAvail: this.pages.ranges.map((r) => `${hex(r.start)}-${hex(r.end)}`).join(' ') },
-    };
-  }
-
-  physOffset(pa: bigint): number | undefined {
-    return this.pages.offset(pa);
-  }
-
-  presentPages(): Iterable<PresentPage> {
-    return this.pages.pages();
-  }
 
   translate(va: bigint): Translation {
     const H = this.hdr;

@@ -1,7 +1,7 @@
-import { KvmkitError, hex } from '../base/errors.ts';
+import { hex } from '../base/errors.ts';
 import type { ByteSource } from '../base/source.ts';
-import { BaseImage, dv, type ImageInfo, type PresentPage, type Translation } from './image.ts';
-import { SparsePageSet, checkPmap, magicMatches, minidumpLayout, readDumpAvail, type MinidumpLayout } from './sparse.ts';
+import { dv, type Translation } from './image.ts';
+import { MinidumpImage, minidumpPreamble, minidumpRegions } from './sparse.ts';
 
 export const I386_MINIDUMP_MAGIC = 'minidump FreeBSD/i386';
 export const I386_MINIDUMP_VERSION = 2;
@@ -25,24 +25,17 @@ export interface I386MinidumpHeader {
  * (libkvm's kvm_minidump_i386.c). The page map is a flat array of last-level PTEs from kernbase;
  * there is no direct map.
  */
-export class I386Minidump extends BaseImage {
+export class I386Minidump extends MinidumpImage {
   readonly format = 'i386-minidump' as const;
   readonly arch = 'i386' as const;
   readonly pointerSize = 4 as const;
   readonly hdr: I386MinidumpHeader;
-  readonly layout: MinidumpLayout;
-  readonly pages: SparsePageSet;
   private readonly pfx: string;
   private readonly esz: number;
 
   constructor(src: ByteSource) {
     super(src);
-    if (src.size < HEADER_SIZE) throw new KvmkitError(`cannot read dump header: ${src.size} bytes, need ${HEADER_SIZE}`, { file: src.name, offset: 0 });
-    const h = src.read(0, HEADER_SIZE);
-    if (!magicMatches(h, I386_MINIDUMP_MAGIC)) throw new KvmkitError('not a minidump for this platform', { file: src.name, offset: 0, field: 'magic' });
-    const v = dv(h);
-    const version = v.getUint32(24, true);
-    if (version < 1 || version > I386_MINIDUMP_VERSION) throw new KvmkitError(`wrong minidump version. expected ${I386_MINIDUMP_VERSION} got ${version}`, { file: src.name, offset: 24, field: 'version' });
+    const { v, version } = minidumpPreamble(src, HEADER_SIZE, I386_MINIDUMP_MAGIC, I386_MINIDUMP_VERSION, 'expected');
     this.hdr = {
       version,
       msgbufsize: v.getUint32(28, true),
@@ -55,27 +48,9 @@ export class I386Minidump extends BaseImage {
     const H = this.hdr;
     this.pfx = H.paemode ? '_i386_minidump_vatop_pae' : '_i386_minidump_vatop';
     this.esz = H.paemode ? 8 : 4;
-    this.layout = minidumpLayout(4096, H.msgbufsize, H.dumpavailsize, H.bitmapsize, H.ptesize);
-    const ranges = readDumpAvail(src, this.layout.dumpAvailOff, H.dumpavailsize, H.bitmapsize, 4096);
-    this.pages = new SparsePageSet(src, this.layout.bitmapOff, H.bitmapsize, this.layout.sparseOff, 4096, ranges);
-    checkPmap(src, this.layout.pmapOff, H.ptesize);
+    ({ layout: this.layout, pages: this.pages } = minidumpRegions(src, 4096, H, H.ptesize));
   }
 
-  info(): ImageInfo {
-    const H = this.hdr;
-    return {
-      file: this.source.name, format: this.format, arch: this.arch, version: H.version, pageSize: 4096, pageCount: this.pages.count,
-      header: { ...H, ...this.layout, dumpAvail: this.pages.ranges.map((r) => `${hex(r.start)}-${hex(r.end)}`).join(' ') },
-    };
-  }
-
-  physOffset(pa: bigint): number | undefined {
-    return this.pages.offset(pa);
-  }
-
-  presentPages(): Iterable<PresentPage> {
-    return this.pages.pages();
-  }
 
   translate(va: bigint): Translation {
     const H = this.hdr;

@@ -1,6 +1,6 @@
-import { KvmkitError } from '../base/errors.ts';
+import { KvmkitError, hex } from '../base/errors.ts';
 import type { ByteSource } from '../base/source.ts';
-import { MASK64, dv, roundUp, type PresentPage } from './image.ts';
+import { BaseImage, MASK64, dv, roundUp, type ImageInfo, type PresentPage } from './image.ts';
 
 /** One `dump_avail` pair: physical memory [start, end). */
 export interface PhysRange {
@@ -155,4 +155,50 @@ export function checkPmap(src: ByteSource, off: number, size: number): void {
 export function magicMatches(head: Uint8Array, magic: string): boolean {
   for (let i = 0; i < magic.length; i++) if (head[i] !== magic.charCodeAt(i)) return false;
   return head[magic.length] === 0;
+}
+
+/**
+ * The part every minidump format shares: the header's magic and version checks (libkvm's
+ * messages), the region layout, dump_avail, the page bitmap and the page-map bounds check.
+ */
+export function minidumpPreamble(src: ByteSource, headerSize: number, magic: string, maxVersion: number, versionWord = 'expected'): { v: DataView; version: number } {
+  if (src.size < headerSize) throw new KvmkitError(`cannot read dump header: ${src.size} bytes, need ${headerSize}`, { file: src.name, offset: 0 });
+  const h = src.read(0, headerSize);
+  if (!magicMatches(h, magic)) throw new KvmkitError('not a minidump for this platform', { file: src.name, offset: 0, field: 'magic' });
+  const v = dv(h);
+  const version = v.getUint32(24, true);
+  if (version < 1 || version > maxVersion) throw new KvmkitError(`wrong minidump version. ${versionWord} ${maxVersion} got ${version}`, { file: src.name, offset: 24, field: 'version' });
+  return { v, version };
+}
+
+export interface MinidumpRegionSizes { msgbufsize: number; dumpavailsize: number; bitmapsize: number }
+
+export function minidumpRegions(src: ByteSource, pageSize: number, h: MinidumpRegionSizes, pmapsize: number): { layout: MinidumpLayout; pages: SparsePageSet } {
+  const layout = minidumpLayout(pageSize, h.msgbufsize, h.dumpavailsize, h.bitmapsize, pmapsize);
+  const ranges = readDumpAvail(src, layout.dumpAvailOff, h.dumpavailsize, h.bitmapsize, pageSize);
+  const pages = new SparsePageSet(src, layout.bitmapOff, h.bitmapsize, layout.sparseOff, pageSize, ranges);
+  checkPmap(src, layout.pmapOff, pmapsize);
+  return { layout, pages };
+}
+
+/** info/physOffset/presentPages of a minidump: the sparse page set answers all three. */
+export abstract class MinidumpImage extends BaseImage {
+  abstract readonly hdr: { version: number };
+  layout!: MinidumpLayout;
+  pages!: SparsePageSet;
+
+  info(): ImageInfo {
+    return {
+      file: this.source.name, format: this.format, arch: this.arch, version: this.hdr.version, pageSize: this.pageSize, pageCount: this.pages.count,
+      header: { ...this.hdr, ...this.layout, dumpAvail: this.pages.ranges.map((r) => `${hex(r.start)}-${hex(r.end)}`).join(' ') },
+    };
+  }
+
+  physOffset(pa: bigint): number | undefined {
+    return this.pages.offset(pa);
+  }
+
+  presentPages(): Iterable<PresentPage> {
+    return this.pages.pages();
+  }
 }
