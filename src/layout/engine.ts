@@ -308,3 +308,19 @@ export function holes(layout: StructLayout, prefix = '', base = 0): Hole[] {
   if (layout.size > end) out.push({ offset: base + end, size: layout.size - end, kind: 'tail', after: prev, path: prefix + '(tail)' });
   return out;
 }
+
+const leafGroups = new WeakMap<StructLayout, Map<string, Leaf[]>>();
+/** The leaves of one top-level field (`ki_rusage` → `ki_rusage.ru_utime.tv_sec`, …), cached per layout. */
+export function leavesOfField(layout: StructLayout, field: string): Leaf[] {
+  let g = leafGroups.get(layout);
+  if (!g) {
+    g = new Map();
+    for (const l of layout.leaves()) {
+      const top = /^[^.[]+/.exec(l.path)![0];
+      if (!g.has(top)) g.set(top, []);
+      g.get(top)!.push(l);
+    }
+    leafGroups.set(layout, g);
+  }
+  return g.get(field) ?? [];
+}

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KvmkitError } from '../../base/errors.ts';
 import { EXIT_CHANGES, EXIT_INCOMPATIBLE } from '../../cli/exit.ts';
-import { archDef, holes, LAYOUTS_DIR, type ArchName, type FieldLayout, type Leaf, type StructLayout } from '../../layout/index.ts';
+import { archDef, holes, leavesOfField, LAYOUTS_DIR, type ArchName, type FieldLayout, type Leaf, type StructLayout } from '../../layout/index.ts';
 import { declType, isSpareField } from './diff.ts';
 import { archesOf, layoutOf, resolveRevision } from './revs.ts';
 import type { CompatFinding, CompatPair, CompatReport, CompatSeverity, CopyoutReport, Placement, RevisionRef } from './types.ts';
@@ -85,19 +85,9 @@ function fp(f: FieldLayout): Placement {
 function lp(l: Leaf): Placement {
   return { offset: l.offset, size: l.size, type: l.type };
 }
-const leafGroups = new WeakMap<StructLayout, Map<string, Leaf[]>>();
+/** The leaves of one top-level field. */
 function leavesOf(layout: StructLayout, f: FieldLayout): Leaf[] {
-  let g = leafGroups.get(layout);
-  if (!g) {
-    g = new Map();
-    for (const l of layout.leaves()) {
-      const top = /^[^.[]+/.exec(l.path)![0];
-      if (!g.has(top)) g.set(top, []);
-      g.get(top)!.push(l);
-    }
-    leafGroups.set(layout, g);
-  }
-  return g.get(f.name) ?? [];
+  return leavesOfField(layout, f.name);
 }
 
 /** Compare one kinfo_proc32 layout (64-bit arch) with the native kinfo_proc layout (32-bit arch). */

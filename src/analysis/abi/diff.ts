@@ -1,6 +1,6 @@
 import { UsageError } from '../../base/errors.ts';
 import { EXIT_CHANGES, EXIT_INCOMPATIBLE } from '../../cli/exit.ts';
-import { ARCHES, holes, isArch, type ArchName, type FieldLayout, type Leaf, type RevisionDef, type StructLayout } from '../../layout/index.ts';
+import { ARCHES, holes, isArch, leavesOfField, type ArchName, type FieldLayout, type Leaf, type RevisionDef, type StructLayout } from '../../layout/index.ts';
 import { archesOf, checkStruct, layoutOf, resolveRevision } from './revs.ts';
 import {
   SEVERITY_RANK,
@@ -72,20 +72,9 @@ function leafSig(l: Leaf, base: number): string {
   return `${l.offset - base}:${l.size}:${l.kind}:${l.elemSize}:${l.signed}:${l.count ?? ''}`;
 }
 
-/** The leaves of one top-level field, keyed by path. */
-const leafGroups = new WeakMap<StructLayout, Map<string, Leaf[]>>();
+/** The leaves of one top-level field. */
 function leavesOf(layout: StructLayout, f: FieldLayout): Leaf[] {
-  let g = leafGroups.get(layout);
-  if (!g) {
-    g = new Map();
-    for (const l of layout.leaves()) {
-      const top = /^[^.[]+/.exec(l.path)![0];
-      if (!g.has(top)) g.set(top, []);
-      g.get(top)!.push(l);
-    }
-    leafGroups.set(layout, g);
-  }
-  return g.get(f.name) ?? [];
+  return leavesOfField(layout, f.name);
 }
 
 interface SpareUse {
