@@ -1,8 +1,2 @@
-/**
- * Exit status bits, shaped like libabigail's abidiff: callers test bits, not values.
- * 0 = success / no change.
- */
-export const EXIT_ERROR = 1;
-export const EXIT_USAGE = 2;
-export const EXIT_CHANGES = 4;
-export const EXIT_INCOMPATIBLE = 8;
+// The exit-status bits live in base/ because analyses compute them too (abi-diff's verdict).
+export * from '../base/exit.ts';

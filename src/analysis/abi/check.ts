@@ -1,4 +1,4 @@
-import { EXIT_CHANGES, EXIT_INCOMPATIBLE } from '../../cli/exit.ts';
+import { EXIT_CHANGES, EXIT_INCOMPATIBLE } from '../../base/exit.ts';
 import { abiDiff } from './diff.ts';
 import { compatVsNative, type CompatOptions } from './compat.ts';
 import { archList } from './text.ts';

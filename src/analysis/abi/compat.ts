@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KvmkitError } from '../../base/errors.ts';
-import { EXIT_CHANGES, EXIT_INCOMPATIBLE } from '../../cli/exit.ts';
+import { EXIT_CHANGES, EXIT_INCOMPATIBLE } from '../../base/exit.ts';
 import { archDef, holes, leavesOfField, LAYOUTS_DIR, type ArchName, type FieldLayout, type Leaf, type StructLayout } from '../../layout/index.ts';
 import { declType, isSpareField } from './diff.ts';
 import { archesOf, layoutOf, resolveRevision } from './revs.ts';

@@ -1,5 +1,5 @@
 import { UsageError } from '../../base/errors.ts';
-import { EXIT_CHANGES, EXIT_INCOMPATIBLE } from '../../cli/exit.ts';
+import { EXIT_CHANGES, EXIT_INCOMPATIBLE } from '../../base/exit.ts';
 import { ARCHES, holes, isArch, leavesOfField, type ArchName, type FieldLayout, type Leaf, type RevisionDef, type StructLayout } from '../../layout/index.ts';
 import { archesOf, checkStruct, layoutOf, resolveRevision } from './revs.ts';
 import {
