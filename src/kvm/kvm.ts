@@ -29,6 +29,7 @@ export interface Kd {
   /** 'model', 'image' (kstruct reader) or 'exported-offsets'. */
   readonly kind: ProcessSource['kind'];
   readonly revision: string;
+  readonly arch: string;
   readonly source?: ProcessSource;
   readonly image?: KernelImage;
   getProcs(op: number, arg?: number, opts?: GetProcsOptions): GetProcsResult;
@@ -51,6 +52,7 @@ function makeKd(src: ProcessSource | undefined, img: KernelImage | undefined, re
   return {
     kind: src?.kind ?? 'exported-offsets',
     revision,
+    arch: src?.arch ?? img!.arch,
     source: src,
     image: img,
     getProcs(op, arg = 0, opts = {}) {
