@@ -283,7 +283,7 @@ export const LIBKVM_RULES: LibkvmRule[] = [
   },
   {
     kind: 'field', id: 'reaper-read', spec: '§3.3 #30, §3.2 8', summary: 'ki_reaper: p_reaper->p_pid → the pid of the reaper\'s struct proc read from the dump (one more read per process; a failed read aborts the listing)', fields: ['ki_reaper'],
-    apply: (c) => { if (c.k.has('ki_reaper')) c.k.assign('ki_reaper', c.reaperPid); },
+    apply: (c) => { if (c.k.layout.fields.some((f) => f.name === 'ki_reaper')) c.k.assign('ki_reaper', c.reaperPid); },
   },
 ];
 

@@ -369,6 +369,7 @@ function libkvmGetProcs(src: ProcessSource, op: number, arg: number, opts: GetPr
   const K = new RecordView(layout);
   const L = new RecordView(layout);
   const ranges = unownedRanges(layout);
+  const hasReaper = layout.fields.some((f) => f.name === 'ki_reaper');
   const unavailGlobals = new Set<string>();
   unionFields(unavailGlobals, src.unavailableGlobals, layout);
   // libkvm's scratch variables live across processes (stale values on failed reads).
@@ -411,7 +412,7 @@ function libkvmGetProcs(src: ProcessSource, op: number, arg: number, opts: GetPr
       // 6. sigacts, 7. parent, 8. reaper
       if (fatalOf('sigacts')) continue;
       if (p.p_oppid === 0 && p.p_pptr && fatalOf('pproc')) continue;
-      if (layout.fields.some((f) => f.name === 'ki_reaper') && p.p_reaper && fatalOf('reaper')) continue;
+      if (hasReaper && p.p_reaper && fatalOf('reaper')) continue;
       // 9. pgrp, session, tty
       let sess: Session | null = null;
       let tdev = NODEV;
