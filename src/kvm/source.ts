@@ -83,6 +83,8 @@ export interface ProcessSource {
   rawString(which: RawString, owner: KObject, len: number): Uint8Array | undefined;
   /** `td_blocked` (the turnstile pointer), which the live path never reads. */
   tdBlocked(td: Thread): bigint;
+  /** The kernel's `nprocs` (libkvm sizes its buffer from it); default: the model's process count. */
+  nprocs?(): number;
   /** kvm_read on the image (undefined for the in-memory model). */
   read?(va: bigint, len: number): Uint8Array;
   close(): void;

@@ -98,6 +98,10 @@ export const FIELDS_FROM: Record<string, string[]> = {
   pproc: ['ki_tracer'],
   reaper: ['ki_reaper'],
   members: ['ki_jobc'],
+  sleader: ['ki_kiflag'],
+  ktrio: ['ki_tracep'],
+  wmesg: ['ki_wmesg'],
+  lockname: ['ki_lockname'],
   thread: ['ki_numthreads', 'ki_pctcpu', 'ki_estcpu', 'ki_cow', 'ki_rusage', 'ki_runtime', 'ki_rssize'],
   // globals
   ticks: ['ki_swtime', 'ki_slptime'],
@@ -360,7 +364,7 @@ function libkvmGetProcs(src: ProcessSource, op: number, arg: number, opts: GetPr
     }
   }
   const { base, perThread } = decodeOp(op, opts.threads);
-  const nprocs = src.model.procs.size;
+  const nprocs = src.nprocs?.() ?? src.model.procs.size;
   const max = perThread ? nprocs * 10 : nprocs;
   const a = src.allproc();
   const z = src.zombproc();

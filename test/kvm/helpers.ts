@@ -66,7 +66,11 @@ const bytesOf = (s: string, n: number) => {
  * order; every differing field is owned by a rule; and each rule's value is what the spec says.
  * Returns the list of violations (empty = pass) and how many fields differed per rule.
  */
-export function checkLibkvm(r: GetProcsResult, model: KernelModel, revision: string): { violations: string[]; hits: Map<string, number> } {
+export type RawOf = (which: 'td_wmesg' | 'td_lockname' | 's_login', owner: { addr: bigint }, n: number, s: string) => Uint8Array;
+/** In-memory model: strings lie NUL-padded. */
+export const zeroPadded: RawOf = (_w, _o, n, s) => bytesOf(s, n);
+
+export function checkLibkvm(r: GetProcsResult, model: KernelModel, revision: string, raw: RawOf = zeroPadded): { violations: string[]; hits: Map<string, number> } {
   const v: string[] = [];
   const hits = new Map<string, number>();
   const owners = ruleFieldOwners();
@@ -98,7 +102,7 @@ export function checkLibkvm(r: GetProcsResult, model: KernelModel, revision: str
     const td = p.p_threads.find((t) => t.td_tid === rec.tid)!;
     K.bytes.set(rec.bytes);
     const samePrev = prevPid === rec.pid ? prev : null;
-    for (const bad of expectRules(K, p, td, model, samePrev)) v.push(`${key}: ${bad}`);
+    for (const bad of expectRules(K, p, td, model, samePrev, raw)) v.push(`${key}: ${bad}`);
     prev = new RecordView(layout, rec.bytes.slice());
     prevPid = rec.pid;
     if (v.length > 20) break;
@@ -107,7 +111,7 @@ export function checkLibkvm(r: GetProcsResult, model: KernelModel, revision: str
 }
 
 /** Each rule's value, from spec §3.2/§3.3 and the model. */
-function expectRules(k: RecordView, p: Proc, td: Thread, m: KernelModel, prev: RecordView | null): string[] {
+function expectRules(k: RecordView, p: Proc, td: Thread, m: KernelModel, prev: RecordView | null, raw: RawOf): string[] {
   const bad: string[] = [];
   const eq = (what: string, got: unknown, want: unknown) => {
     if (String(got) !== String(want)) bad.push(`${what}: got ${String(got)}, expected ${String(want)}`);
@@ -139,10 +143,10 @@ function expectRules(k: RecordView, p: Proc, td: Thread, m: KernelModel, prev: R
   if (td.td_state === TDS_INACTIVE) eq('stat-inactive', k.get('ki_stat'), prev ? prev.get('ki_stat') : 0);
   else if (td.td_state !== TDS_INHIBITED) eq('stat run', k.get('ki_stat'), 2);
   const lock = k.getBytes('ki_lockname');
-  if (td.td_inhibitors & TDI_LOCK) eq('lockname raw', Buffer.from(lock).toString('hex'), Buffer.from([...bytesOf(td.td_lockname ?? '', 8), 0]).toString('hex'));
+  if (td.td_inhibitors & TDI_LOCK) eq('lockname raw', Buffer.from(lock).toString('hex'), Buffer.from([...(td.td_lockname === null ? new Uint8Array(8) : raw('td_lockname', td, 8, td.td_lockname)), 0]).toString('hex'));
   else eq('lockname kept', Buffer.from(lock).toString('hex'), Buffer.from(prev ? prev.getBytes('ki_lockname') : new Uint8Array(9)).toString('hex'));
-  eq('wmesg raw', Buffer.from(k.getBytes('ki_wmesg')).toString('hex'), Buffer.from([...bytesOf(td.td_wmesg ?? '', 8), 0]).toString('hex'));
-  if (sess) eq('login raw', Buffer.from(k.getBytes('ki_login')).toString('hex'), Buffer.from(bytesOf(sess.s_login, 18)).toString('hex'));
+  eq('wmesg raw', Buffer.from(k.getBytes('ki_wmesg')).toString('hex'), Buffer.from([...(td.td_wmesg === null ? new Uint8Array(8) : raw('td_wmesg', td, 8, td.td_wmesg)), 0]).toString('hex'));
+  if (sess) eq('login raw', Buffer.from(k.getBytes('ki_login')).toString('hex'), Buffer.from(raw('s_login', sess, 18, sess.s_login)).toString('hex'));
   eq('comm-maxcomlen', k.get('ki_comm'), p.p_comm.slice(0, 18));
   if (p.p_sysent) eq('emul-15', k.get('ki_emul'), p.p_sysent.sv_name.slice(0, 15));
   let kf = 0;

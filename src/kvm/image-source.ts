@@ -1,0 +1,267 @@
+import { KvmkitError, hex } from '../base/errors.ts';
+import type { KernelImage } from '../image/image.ts';
+import type { KernelGlobals, KernelModel, KObject, Pgrp, Proc, Session, Sysentvec, Thread } from '../kernel/model.ts';
+import { buildImage, KernelReader, KstructReadError, P_MAGIC } from '../kstruct/index.ts';
+import type { ImageFormat } from '../image/image.ts';
+import type { ProcessSource, ProcList, ProcRead, RawString, WalkError } from './source.ts';
+
+/**
+ * A crash-dump image as a process source, through kstruct's reader (src/kstruct/read.ts). Every
+ * struct is read through kstruct's layouts; this adapter only decides, per process, which objects
+ * could be read: it touches the members the fill path needs, and replaces each one that fails
+ * with null (reporting object kind and address), so the walker can fill what memory gives and
+ * name the rest unavailable. Lists (allproc, pid-hash buckets) are followed link by link here so
+ * that a bad link or a cycle keeps the part before it.
+ */
+
+export interface ImageSourceOptions {
+  revision?: string;
+  /** Objects kept in the reader's cache between processes (default: kstruct's). */
+  cacheLimit?: number;
+}
+
+const MAX_LIST = 200_000;
+
+function errOf(e: unknown, object: string, fallback: bigint, pid?: number): WalkError {
+  if (e instanceof KstructReadError) return { code: /loops back/.test(e.message) ? 'cycle' : /longer than/.test(e.message) ? 'limit' : 'read', object, address: e.address, pid, message: e.message.replace(/ \[.*\]$/, '') };
+  if (e instanceof KvmkitError) return { code: 'read', object, address: fallback, pid, message: e.message.replace(/ \[.*\]$/, '') };
+  throw e;
+}
+
+/** Does this image hold kstruct-laid-out kernel memory? (struct proc's p_magic == P_MAGIC on the first allproc entry.) */
+export function kstructRecognises(r: KernelReader): boolean {
+  try {
+    if (!r.hasSymbol('allproc') || !r.hasSymbol('proc0')) return false;
+    const p0 = r.symbol('proc0');
+    return Number(r.intAt(p0 + BigInt(r.kl.off('proc', 'p_magic')), 'proc.p_magic', 4, false)) >>> 0 === P_MAGIC;
+  } catch {
+    return false;
+  }
+}
+
+export function imageSource(img: KernelImage, opts: ImageSourceOptions = {}): ProcessSource {
+  const revision = opts.revision ?? 'fbsd15';
+  const r = new KernelReader(img, { revision, cacheLimit: opts.cacheLimit, maxListLength: MAX_LIST });
+  const kl = r.kl;
+  const unavailableGlobals: string[] = [];
+  let globals: KernelGlobals;
+  try {
+    globals = r.globals();
+  } catch {
+    const get = <T>(name: string, f: () => T, dflt: T): T => {
+      try {
+        return f();
+      } catch {
+        unavailableGlobals.push(name);
+        return dflt;
+      }
+    };
+    const int = (n: string) => Number(r.intAt(r.symbol(n), n));
+    globals = {
+      ticks: get('ticks', () => int('ticks'), 0),
+      hz: get('hz', () => int('hz'), 1),
+      boottime: get('boottime', () => { const v = r.raw('timeval', r.symbol('boottime')); return { sec: BigInt(v.get('tv_sec')), usec: BigInt(v.get('tv_usec')) }; }, { sec: 0n, usec: 0n }),
+      cpu_tick_frequency: get('cpu_tick_frequency', () => r.intAt(r.symbol('cpu_tick_frequency'), 'cpu_tick_frequency', 8, false), 1n),
+      maxproc: get('maxproc', () => int('maxproc'), 0),
+      pidhash: get('pidhash', () => Number(r.intAt(r.symbol('pidhash'), 'pidhash', kl.pointerSize, false)), 0),
+      pidhashlock: 0,
+    };
+    (r as unknown as { globalsMemo: KernelGlobals }).globalsMemo = globals;
+  }
+  const model: KernelModel = r.modelShell();
+  const has = (n: string) => r.hasSymbol(n);
+
+  /** Follow a list link by link: the entries before a bad link or a repeat are kept. */
+  const follow = (first: bigint, nextOff: number, what: string): ProcList => {
+    const addrs: bigint[] = [];
+    const errors: WalkError[] = [];
+    const seen = new Set<bigint>();
+    let cur = first;
+    while (cur !== 0n) {
+      if (seen.has(cur)) {
+        errors.push({ code: 'cycle', object: 'list', address: cur, message: `${what} list loops back to proc ${hex(cur)}` });
+        break;
+      }
+      if (addrs.length >= MAX_LIST) {
+        errors.push({ code: 'limit', object: 'list', address: cur, message: `${what} list longer than ${MAX_LIST} entries` });
+        break;
+      }
+      seen.add(cur);
+      addrs.push(cur);
+      try {
+        cur = r.pointerAt(cur + BigInt(nextOff), 'proc', `${what} link`);
+      } catch (e) {
+        errors.push(errOf(e, 'proc', cur));
+        break;
+      }
+    }
+    return { addrs, errors };
+  };
+
+  /** Read `obj[key]`; on failure set it to null (or `dflt`) and record the error. */
+  const touch = <T extends object, K extends keyof T>(obj: T, key: K, object: string, errors: WalkError[], pid: number, dflt: unknown = null): T[K] | null => {
+    try {
+      return obj[key];
+    } catch (e) {
+      errors.push(errOf(e, object, (obj as { addr?: bigint }).addr ?? 0n, pid));
+      (obj as Record<K, unknown>)[key] = dflt;
+      return null;
+    }
+  };
+
+  const readThreads = (p: Proc, errors: WalkError[]): void => {
+    try {
+      void p.p_threads;
+      return;
+    } catch {
+      // Rebuild the thread list link by link, keeping the threads before the bad one.
+    }
+    const tds: Thread[] = [];
+    const seen = new Set<bigint>();
+    try {
+      let cur = r.pointerAt(p.addr + BigInt(kl.off('proc', 'p_threads.tqh_first')), 'proc', 'p_threads');
+      while (cur !== 0n) {
+        if (seen.has(cur)) {
+          errors.push({ code: 'cycle', object: 'thread', address: cur, pid: p.p_pid, message: `p_threads list loops back to thread ${hex(cur)}` });
+          break;
+        }
+        seen.add(cur);
+        let td: Thread;
+        try {
+          td = r.thread(cur, p);
+        } catch (e) {
+          errors.push({ ...errOf(e, 'thread', cur, p.p_pid), address: cur, message: `cannot read thread at ${hex(cur)}` });
+          break;
+        }
+        tds.push(td);
+        cur = r.pointerAt(cur + BigInt(kl.off('thread', 'td_plist.tqe_next')), 'thread', 'td_plist');
+      }
+    } catch (e) {
+      errors.push(errOf(e, 'thread', p.addr, p.p_pid));
+    }
+    p.p_threads = tds;
+  };
+
+  const patchedErrors = new WeakMap<Proc, WalkError[]>();
+  const src: ProcessSource = {
+    kind: 'image',
+    arch: kl.arch,
+    revision,
+    name: img.source.name,
+    model,
+    unavailableGlobals,
+    symbol: (name) => (has(name) ? r.symbol(name) : undefined),
+    allproc: () => {
+      try {
+        return follow(r.pointerAt(r.symbol('allproc'), 'allproc', 'lh_first'), kl.off('proc', 'p_list.le_next'), 'allproc');
+      } catch (e) {
+        return { addrs: [], errors: [errOf(e, 'list', 0n)] };
+      }
+    },
+    zombproc: () => (has('zombproc') ? follow(r.pointerAt(r.symbol('zombproc'), 'zombproc', 'lh_first'), kl.off('proc', 'p_list.le_next'), 'zombproc') : null),
+    pidhash: () => {
+      if (!has('pidhashtbl')) return null;
+      let heads: bigint[];
+      try {
+        heads = r.pidHashHeads();
+      } catch (e) {
+        return [{ addrs: [], errors: [errOf(e, 'list', 0n)] }];
+      }
+      const off = kl.off('proc', 'p_hash.le_next');
+      return heads.map((h, j) => follow(h, off, `pidhashtbl[${j}]`));
+    },
+    readProc(addr): ProcRead {
+      r.checkpoint();
+      let p: Proc;
+      try {
+        p = r.proc(addr);
+      } catch (e) {
+        return { addr, errors: [{ ...errOf(e, 'proc', addr), address: addr }] };
+      }
+      // A process read before (and still cached) was already patched: give the same errors again.
+      const known = patchedErrors.get(p);
+      if (known) return { addr, proc: p, errors: known };
+      const errors: WalkError[] = [];
+      patchedErrors.set(p, errors);
+      const pid = p.p_pid;
+      const cred = touch(p, 'p_ucred', 'ucred', errors, pid);
+      if (cred) {
+        touch(cred, 'cr_prison', 'prison', errors, pid, model.prison0);
+        touch(cred, 'cr_loginclass', 'loginclass', errors, pid, { addr: 0n, lc_name: '' });
+      }
+      touch(p, 'p_sigacts', 'sigacts', errors, pid);
+      touch(p, 'p_vmspace', 'vmspace', errors, pid);
+      touch(p, 'p_stats', 'pstats', errors, pid);
+      const sv = touch(p, 'p_sysent', 'sysentvec', errors, pid) as Sysentvec | null;
+      touch(p, 'p_pptr', 'pproc', errors, pid);
+      touch(p, 'p_reaper', 'reaper', errors, pid);
+      touch(p, 'p_tracevp', 'ktrio', errors, pid, 0n);
+      void sv;
+      const pg = touch(p, 'p_pgrp', 'pgrp', errors, pid) as Pgrp | null;
+      if (pg) {
+        const s = touch(pg, 'pg_session', 'session', errors, pid) as Session | null;
+        if (s) {
+          touch(s, 's_leader', 'sleader', errors, pid);
+          const tp = touch(s, 's_ttyp', 'tty', errors, pid);
+          if (tp) {
+            touch(tp, 't_dev', 'cdev', errors, pid);
+            touch(tp, 't_pgrp', 'tpgrp', errors, pid);
+            touch(tp, 't_session', 'tsession', errors, pid);
+          }
+        }
+        // pgrp_calc_jobc reads the members and their parents/reapers.
+        const members = touch(pg, 'pg_members', 'members', errors, pid, []) as Proc[] | null;
+        for (const q of members ?? []) {
+          for (const k of ['p_pptr', 'p_reaper', 'p_pgrp'] as const) {
+            if (touch(q, k, 'members', errors, pid, k === 'p_pgrp' ? null : q) === null && k !== 'p_pgrp') break;
+          }
+        }
+      }
+      readThreads(p, errors);
+      for (const td of p.p_threads) {
+        touch(td, 'td_wmesg', 'wmesg', errors, pid);
+        touch(td, 'td_lockname', 'lockname', errors, pid);
+      }
+      return { addr, proc: p, errors };
+    },
+    rawString(which: RawString, owner: KObject, len: number) {
+      try {
+        let va: bigint;
+        switch (which) {
+          case 'td_wmesg': va = r.pointerAt(owner.addr + BigInt(kl.off('thread', 'td_wmesg')), 'thread', 'td_wmesg'); break;
+          case 'td_lockname': va = r.pointerAt(owner.addr + BigInt(kl.off('thread', 'td_lockname')), 'thread', 'td_lockname'); break;
+          case 's_login': va = owner.addr + BigInt(kl.off('session', 's_login')); break;
+          case 'sv_name': va = r.pointerAt(owner.addr + BigInt(kl.off('sysentvec', 'sv_name')), 'sysentvec', 'sv_name'); break;
+        }
+        return img.read(va, len);
+      } catch (e) {
+        if (e instanceof KvmkitError) return undefined;
+        throw e;
+      }
+    },
+    tdBlocked: (td) => {
+      try {
+        return r.pointerAt(td.addr + BigInt(kl.off('thread', 'td_blocked')), 'thread', 'td_blocked');
+      } catch (e) {
+        if (e instanceof KvmkitError) return 0n;
+        throw e;
+      }
+    },
+    nprocs: () => Number(r.intAt(r.symbol('nprocs'), 'nprocs')),
+    read: (va, len) => img.read(va, len),
+    close() {},
+  };
+  return src;
+}
+
+/** openKvm's hook: a source when kstruct's layouts describe this kernel's memory, else undefined. */
+export function kstructSource(img: KernelImage, opts: { revision?: string }): ProcessSource | undefined {
+  const probe = new KernelReader(img, { revision: opts.revision });
+  if (!kstructRecognises(probe)) return undefined;
+  return imageSource(img, { revision: opts.revision });
+}
+
+/** The bench's hook: model → vmcore + kernel files through kstruct's writer. */
+export function buildImageFiles(model: KernelModel, o: { core: string; kernel: string; format: string; revision: string }): void {
+  buildImage(model, { format: o.format as ImageFormat, vmcore: o.core, kernel: o.kernel, revision: o.revision });
+}
