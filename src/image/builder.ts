@@ -21,6 +21,28 @@ export interface DumpBuilderOptions {
   kernelImageSize?: bigint;
   /** amd64/arm64: page size used for the direct map (1 GiB by default, as the kernels do). */
   dmapPageSize?: bigint;
+  /**
+   * Physical ranges the builder's own allocations (page tables, allocKmem, allocDmap) must never
+   * use: memory whose contents are placed at fixed addresses later, such as direct-map objects
+   * written with writeVa at model addresses (pa = va − dmapbase).
+   */
+  reserved?: PhysRange[];
+}
+
+/** PhysMem whose allocator steps over reserved ranges (pages it lands on there stay zero and present). */
+class ReservingPhysMem extends PhysMem {
+  constructor(ranges: readonly PhysRange[], private readonly reserved: PhysRange[]) {
+    super(ranges);
+  }
+  override allocContig(n: number, alignPages = 1): bigint {
+    for (;;) {
+      const a = super.allocContig(n, alignPages);
+      const end = a + BigInt(n * PAGE_SIZE);
+      const r = this.reserved.find((x) => a < x.end && end > x.start);
+      if (!r) return a;
+      this.setAllocCursor(r.end);
+    }
+  }
 }
 
 export interface WriteImageOptions {
@@ -65,6 +87,9 @@ export class DumpBuilder {
   private imageNext: bigint;
   private readonly imageEnd: bigint;
   private kmemNext: bigint;
+  /** Highest end of a kernel-VA range mapped with mapVa (outside the image and the direct map). */
+  private kvaTop = 0n;
+  private arena?: { next: bigint; end: bigint };
 
   constructor(o: DumpBuilderOptions) {
     this.arch = o.arch;
@@ -75,7 +100,7 @@ export class DumpBuilder {
     const defaultRam = o.arch === 'arm64'
       ? [{ start: 0x40000000n, end: 0x40000000n + 64n * MiB }]
       : [{ start: 0x1000n, end: 0x9f000n }, { start: 0x100000n, end: 64n * MiB }];
-    this.mem = new PhysMem(o.ram ?? defaultRam);
+    this.mem = o.reserved?.length ? new ReservingPhysMem(o.ram ?? defaultRam, o.reserved) : new PhysMem(o.ram ?? defaultRam);
     switch (o.arch) {
       case 'amd64':
         // The kernel is linked at KERNBASE + 2 MiB and loaded at physical 2 MiB, so VA − KERNBASE is its PA
@@ -142,6 +167,49 @@ export class DumpBuilder {
     return this.dmapVa(pa);
   }
 
+  /** Small kernel-map allocations (like malloc(9) from a kmem arena): packed into allocKmem pages. */
+  kmalloc(size: number, align = 16): bigint {
+    const a = BigInt(align);
+    let cur = this.arena ? ((this.arena.next + a - 1n) / a) * a : 0n;
+    if (!this.arena || cur + BigInt(size) > this.arena.end) {
+      const bytes = Math.max(size, 64 * PAGE_SIZE);
+      const va = this.allocKmem(bytes);
+      this.arena = { next: va, end: va + BigInt(Math.ceil(bytes / PAGE_SIZE) * PAGE_SIZE) };
+      cur = va;
+    }
+    this.arena.next = cur + BigInt(size);
+    return cur;
+  }
+
+  /** Whether va is a direct-map address (amd64/arm64). */
+  isDmap(va: bigint): boolean {
+    const L = this.layout;
+    return L.dmapbase !== undefined && L.dmapend !== undefined && va >= L.dmapbase && va < L.dmapend;
+  }
+
+  /**
+   * Make [va, va+size) writable at that exact kernel VA. A direct-map VA needs nothing (its
+   * physical address, va − dmapbase, must lie in RAM); any other VA gets fresh physical pages for
+   * its unmapped 4 KiB pages, as the kernel map would, and the minidump page map grows to cover it.
+   */
+  mapVa(va: bigint, size: number): void {
+    if (size <= 0) return;
+    if (this.isDmap(va)) {
+      const pa = va - this.layout.dmapbase! + (this.layout.dmapphys ?? 0n);
+      if (!this.mem.isAvail(pa) || !this.mem.isAvail(pa + BigInt(size - 1))) {
+        throw new KvmkitError(`direct-map address ${hex(va)} (pa ${hex(pa)}) is outside the image's RAM (dump_avail)`, { address: va });
+      }
+      return;
+    }
+    const first = va & ~(KiB4 - 1n);
+    const end = va + BigInt(size);
+    for (let p = first; p < end; p += KiB4) {
+      if (this.pt.translate(p) === undefined) this.pt.map(p, this.mem.allocPage(), KiB4);
+    }
+    const top = ((end + KiB4 - 1n) / KiB4) * KiB4;
+    if (top > this.kvaTop && !(top > this.layout.imageVa && va < this.imageEnd)) this.kvaTop = top;
+  }
+
   /** The direct-map VA of a physical address. */
   dmapVa(pa: bigint): bigint {
     const L = this.layout;
@@ -161,6 +229,11 @@ export class DumpBuilder {
 
   /** Write bytes at a kernel VA, page by page through the builder's own page tables. */
   writeVa(va: bigint, bytes: Uint8Array): void {
+    if (this.isDmap(va)) {
+      // The direct map is linear: no page-table walk needed.
+      this.mem.write(va - this.layout.dmapbase! + (this.layout.dmapphys ?? 0n), bytes);
+      return;
+    }
     let done = 0;
     while (done < bytes.length) {
       const cur = va + BigInt(done);
@@ -249,7 +322,8 @@ export class DumpBuilder {
   /** End of kernel VA a minidump's page map must cover (image and kernel map, rounded to 4 MiB). */
   kvaEnd(): bigint {
     const L = this.layout;
-    const top = this.arch === 'amd64' ? this.imageEnd : this.kmemNext > this.imageEnd ? this.kmemNext : this.imageEnd;
+    let top = this.arch === 'amd64' ? this.imageEnd : this.kmemNext > this.imageEnd ? this.kmemNext : this.imageEnd;
+    if (this.arch !== 'amd64' && this.kvaTop > top) top = this.kvaTop;
     return ((top + 4n * MiB - 1n) / (4n * MiB)) * (4n * MiB) || L.imageVa;
   }
 
