@@ -167,3 +167,40 @@ describe('damaged images: partial results with addresses, cycles detected, stric
     kd.close();
   });
 });
+
+describe('kvmkit ps on an image (CLI)', () => {
+  it('--raw writes exactly what the sysctl returns (kvmkit sysctl -o gives the same bytes); --json is the decode shape; the table lists every process', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const scen = path.join(SCEN, 'login-session.json');
+    const model = buildModel(JSON.parse(fs.readFileSync(scen, 'utf8')), { arch: 'arm64' });
+    const f = build(model, 'arm64-minidump');
+    const bin = path.join(REPO, 'bin/kvmkit');
+    const run = (...a: string[]) => execFileSync(bin, a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const raw = path.join(tmp, 'ps.bin');
+    const live = path.join(tmp, 'live.bin');
+    run('ps', f.core, '--kernel', f.kernel, '--rev', 'fbsd15-reaper', '--threads', '--compat32', '--raw', raw);
+    run('sysctl', scen, '--arch', 'arm64', '--rev', 'fbsd15-reaper', '--compat32', '-o', live);
+    expect(fs.readFileSync(raw).equals(fs.readFileSync(live))).toBe(true);
+    const json = JSON.parse(run('ps', f.core, '--kernel', f.kernel, '--rev', 'fbsd15', '--pid', '1531', '--json'));
+    const dec = JSON.parse(run('sysctl', scen, '--arch', 'arm64', '--rev', 'fbsd15', '--mib', 'kern.proc.pid.1531', '--json'));
+    expect(json).toEqual(dec);
+    const table = run('ps', f.core, '--kernel', f.kernel).trim().split('\n');
+    expect(table.length - 1).toBe([...model.procs.values()].length);
+    expect(run('ps', '--rules')).toMatch(/structsize-zero\s+field\s+§3\.3 #3/);
+  });
+});
+
+describe('kd.nlist / kd.read / kd.close on an image', () => {
+  it('nlist finds kernel symbols (leading underscore accepted) and reports missing ones; read returns kernel memory', async () => {
+    const model = buildModel(JSON.parse(fs.readFileSync(path.join(SCEN, 'zombie.json'), 'utf8')), { arch: 'i386' });
+    const f = build(model, 'i386-minidump');
+    const kd = await openKvm(f.core, f.kernel);
+    const [ap, z] = kd.nlist(['_allproc', '_zombproc']);
+    expect(ap.found).toBe(true);
+    expect(z).toMatchObject({ found: false, value: 0n });
+    const b = kd.read(ap.value, 4);
+    expect(BigInt(new DataView(b.buffer, b.byteOffset).getUint32(0, true))).toBe(model.allproc[0].addr);
+    expect(kd.getProcs(KERN_PROC_PROC, 0, { mode: 'libkvm' }).records.map((x) => x.pid)).toEqual(model.allproc.filter((p) => p.p_state !== 2).map((p) => p.p_pid));
+    kd.close();
+  });
+});
