@@ -1,6 +1,6 @@
 import { KvmkitError, hex } from '../base/errors.ts';
 import { archDef, type ArchName } from '../layout/index.ts';
-import { kernelLayouts, type KernelStruct } from '../kstruct/layouts.ts';
+import { kernelLayouts, type KernelStruct } from '../layout/kernel.ts';
 
 /**
  * Deterministic kernel virtual addresses for model objects.
@@ -9,7 +9,7 @@ import { kernelLayouts, type KernelStruct } from '../kstruct/layouts.ts';
  * fixed stride in allocation order, and zones are laid end to end, each sized for its capacity, so
  * objects never overlap and a system of 100k processes / 200k threads fits (a zone that runs out
  * is an error, never a silent overlap). Strides come from the kernel-struct layouts
- * (layouts/kernel/, src/kstruct/layouts.ts): sizeof(struct proc), sizeof(struct thread) plus its
+ * (layouts/kernel/, src/layout/kernel.ts): sizeof(struct proc), sizeof(struct thread) plus its
  * td_sched, … rounded to the zone alignment; kinds kvmkit keeps opaque (vnode, pargs, filedesc,
  * pwddesc, wchan) have fixed plausible strides.
  *
