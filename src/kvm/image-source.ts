@@ -16,7 +16,7 @@ import type { ProcessSource, ProcList, ProcRead, RawString, WalkError } from './
 
 export interface ImageSourceOptions {
   revision?: string;
-  /** Objects kept in the reader's cache between processes (default: kstruct's). */
+  /** Objects kept in the reader's cache between processes (default 2000: a long walk's memory stays flat; measured faster than 20 000). */
   cacheLimit?: number;
 }
 
@@ -41,7 +41,7 @@ export function kstructRecognises(r: KernelReader): boolean {
 
 export function imageSource(img: KernelImage, opts: ImageSourceOptions = {}): ProcessSource {
   const revision = opts.revision ?? 'fbsd15';
-  const r = new KernelReader(img, { revision, cacheLimit: opts.cacheLimit, maxListLength: MAX_LIST });
+  const r = new KernelReader(img, { revision, cacheLimit: opts.cacheLimit ?? 2000, maxListLength: MAX_LIST });
   const kl = r.kl;
   const unavailableGlobals: string[] = [];
   let globals: KernelGlobals;

@@ -111,7 +111,7 @@ export const command: CommandModule<object, Args> = {
     .option('threads', { alias: 'H', type: 'boolean', default: false, describe: 'one record per thread (KERN_PROC_INC_THREAD)' })
     .option('mode', { type: 'string', choices: ['exact', 'libkvm'], default: 'exact', describe: 'exact: the live sysctl\'s bytes; libkvm: what lib/libkvm returns from a dead kernel' })
     .option('compat32', { type: 'boolean', default: false, describe: 'kinfo_proc32 records (a 32-bit caller; exact mode)' })
-    .option('rev', { type: 'string', describe: 'layout revision: fbsd14, fbsd15, fbsd15-reaper (default: detected, else fbsd14)' })
+    .option('rev', { type: 'string', describe: 'kinfo_proc layout revision: fbsd14, fbsd15, fbsd15-reaper (default fbsd15; fbsd14 for dumps with only the exported offsets, e.g. FreeBSD 13)' })
     .option('json', { type: 'boolean', default: false, describe: 'records as JSON (the decode --json shape); unavailable fields null, listed in _unavailable' })
     .option('raw', { type: 'string', describe: 'write the record bytes, exactly as the sysctl returns them, to this file (kvmkit decode reads it)' })
     .option('strict', { type: 'boolean', default: false, describe: 'any error (unreadable object, cyclic list) fails the command' })
