@@ -56,10 +56,10 @@ function interpEncode(nodes: PlanNode[], dv: DataView, b: Uint8Array, base: numb
     const v = r[n.name];
     if (n.t === 'str') encodeCString(b, off, n.n, v as string, stale?.[n.path], { field: n.path, record: rec });
     else if (n.t === 'int') {
-      if (n.count === undefined) writeScalar(dv, off, n.size, n.signed, n.ptr, le, checkScalar(v, n.size, n.signed, n.ptr, { field: n.path, record: rec }));
+      if (n.count === undefined) writeScalar(dv, off, n.size, n.signed, n.ptr, le, checkScalar(v, n.size, n.signed, n.ptr, n.path, rec));
       else {
         const a = container(v, n.path, rec, 'array', n.count) as unknown[];
-        for (let i = 0; i < n.count; i++) writeScalar(dv, off + i * n.size, n.size, n.signed, n.ptr, le, checkScalar(a[i], n.size, n.signed, n.ptr, { field: `${n.path}[${i}]`, record: rec }));
+        for (let i = 0; i < n.count; i++) writeScalar(dv, off + i * n.size, n.size, n.signed, n.ptr, le, checkScalar(a[i], n.size, n.signed, n.ptr, `${n.path}[${i}]`, rec));
       }
     } else if (n.count === undefined) interpEncode(n.fields, dv, b, off, le, container(v, n.path, rec, 'object'), stale, rec);
     else {
@@ -292,7 +292,7 @@ const helpers = {
     encodeCString(b, off, n, v, tail, { field: path, record: rec });
   },
   c(v: unknown, size: number, signed: boolean, ptr: boolean, path: string, rec: number | undefined) {
-    return checkScalar(v, size, signed, ptr, { field: path, record: rec });
+    return checkScalar(v, size, signed, ptr, path, rec);
   },
   arr(v: unknown, count: number, path: string, rec: number | undefined) {
     return container(v, path, rec, 'array', count);

@@ -26,7 +26,7 @@ class ScalarType {
     return v;
   }
   encode(s: Stream, v: unknown) {
-    writeScalar(s.view, s.pos, this.width, this.signed, this.ptr, this.le, checkScalar(v, this.width, this.signed, this.ptr, { field: this.path }));
+    writeScalar(s.view, s.pos, this.width, this.signed, this.ptr, this.le, checkScalar(v, this.width, this.signed, this.ptr, this.path));
     s.pos += this.width;
   }
   size() { return this.width; }

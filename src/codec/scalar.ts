@@ -21,7 +21,16 @@ for (const size of [1, 2, 4, 8]) {
   LIMITS[size] = [[0n, (1n << bits) - 1n], [-(1n << (bits - 1n)), (1n << (bits - 1n)) - 1n]];
 }
 
-export function checkScalar(v: unknown, size: number, signed: boolean, ptr: boolean, ctx: ErrorContext): number | bigint {
+/**
+ * Check that a value fits the C type and normalise it (bigint for 8-byte and pointer leaves).
+ * The error context is built only on failure: this runs for every field of every record written.
+ */
+export function checkScalar(v: unknown, size: number, signed: boolean, ptr: boolean, field: string, record?: number, struct?: string): number | bigint {
+  if (typeof v === 'number' && size < 8 && !ptr && Number.isInteger(v)) {
+    // The common case, decided without allocating.
+    if (signed ? v >= -(2 ** (size * 8 - 1)) && v < 2 ** (size * 8 - 1) : v >= 0 && v < 2 ** (size * 8)) return v;
+  }
+  const ctx: ErrorContext = { field, record, struct };
   if (typeof v === 'number') {
     if (!Number.isInteger(v)) throw new KvmkitError(`expected an integer, got ${v}`, ctx);
     if (size < 8 && !ptr) {

@@ -28,12 +28,7 @@ export class RecordView {
   }
 
   has(path: string): boolean {
-    try {
-      this.layout.leaf(path);
-      return true;
-    } catch {
-      return false;
-    }
+    return this.layout.findLeaf(path) !== undefined;
   }
 
   leaf(path: string): Leaf {
@@ -73,13 +68,19 @@ export class RecordView {
     }
     if (l.count !== undefined) throw new KvmkitError('array leaf: give an array or use setAt', { field: path, struct: this.layout.struct });
     const ptr = l.kind === 'pointer';
-    writeScalar(this.dv, this.offset + l.offset, l.elemSize, l.signed, ptr, this.le, checkScalar(value, l.elemSize, l.signed, ptr, { field: path, struct: this.layout.struct }));
+    writeScalar(this.dv, this.offset + l.offset, l.elemSize, l.signed, ptr, this.le, checkScalar(value, l.elemSize, l.signed, ptr, path, undefined, this.layout.struct));
   }
 
   setAt(path: string, i: number, value: number | bigint): void {
     const l = this.arrayLeaf(path, i);
     const ptr = l.kind === 'pointer';
-    writeScalar(this.dv, this.offset + l.offset + i * l.elemSize, l.elemSize, l.signed, ptr, this.le, checkScalar(value, l.elemSize, l.signed, ptr, { field: `${path}[${i}]`, struct: this.layout.struct }));
+    if (typeof value === 'number' && l.elemSize === 4 && !ptr && Number.isInteger(value) && (l.signed ? value >= -0x80000000 && value <= 0x7fffffff : value >= 0 && value <= 0xffffffff)) {
+      // The common case (sigset words, group ids) without building the element's path string.
+      if (l.signed) this.dv.setInt32(this.offset + l.offset + i * 4, value, this.le);
+      else this.dv.setUint32(this.offset + l.offset + i * 4, value, this.le);
+      return;
+    }
+    writeScalar(this.dv, this.offset + l.offset + i * l.elemSize, l.elemSize, l.signed, ptr, this.le, checkScalar(value, l.elemSize, l.signed, ptr, `${path}[${i}]`, undefined, this.layout.struct));
   }
 
   /**
@@ -88,10 +89,24 @@ export class RecordView {
    */
   assign(path: string, value: number | bigint): void {
     const l = this.layout.leaf(path);
-    const bits = BigInt(l.elemSize * 8);
-    let v = BigInt.asUintN(Number(bits), BigInt(value));
-    if (l.signed && l.kind !== 'pointer') v = BigInt.asIntN(Number(bits), v);
-    this.set(path, l.elemSize === 8 || l.kind === 'pointer' ? v : Number(v));
+    if (l.kind === 'string' || l.count !== undefined) throw new KvmkitError('assign takes a scalar leaf', { field: path, struct: this.layout.struct });
+    if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new KvmkitError(`value ${value} is not an exact integer`, { field: path, struct: this.layout.struct });
+    // DataView's setters reduce modulo 2^n exactly as a C conversion to an n-bit type does (and
+    // the bits are the same whatever the destination's signedness), so no range check applies.
+    const off = this.offset + l.offset;
+    switch (l.elemSize) {
+      case 8:
+        this.dv.setBigUint64(off, BigInt.asUintN(64, typeof value === 'bigint' ? value : BigInt(value)), this.le);
+        return;
+      case 4:
+        this.dv.setUint32(off, typeof value === 'bigint' ? Number(BigInt.asUintN(32, value)) : value, this.le);
+        return;
+      case 2:
+        this.dv.setUint16(off, typeof value === 'bigint' ? Number(BigInt.asUintN(16, value)) : value, this.le);
+        return;
+      default:
+        this.dv.setUint8(off, typeof value === 'bigint' ? Number(BigInt.asUintN(8, value)) : value);
+    }
   }
 
   /** C strlcpy into a char array: at most N−1 bytes, then one NUL; bytes after the NUL untouched. */

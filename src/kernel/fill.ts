@@ -50,19 +50,35 @@ export function jailViewer(model: KernelModel, prison: Prison, uid = 0): Viewer 
 
 const u32 = (x: number | bigint) => Number(BigInt.asUintN(32, BigInt(x)));
 
+/**
+ * Leaf paths under a member, built once per prefix: the fill runs for every record of every
+ * request, and a path string built per call costs a hash and an allocation each time.
+ */
+const subpaths = new Map<string, Record<string, string>>();
+function sub(prefix: string, names: readonly string[]): Record<string, string> {
+  let m = subpaths.get(prefix);
+  if (!m) subpaths.set(prefix, (m = Object.fromEntries(names.map((n) => [n, `${prefix}.${n}`]))));
+  return m;
+}
+const TV = ['tv_sec', 'tv_usec'] as const;
+const RU = ['ru_utime', 'ru_stime', ...RU_COUNTERS] as const;
+
 function setSigset(v: RecordView, path: string, s: Sigset): void {
-  for (let i = 0; i < 4; i++) v.setAt(`${path}.__bits`, i, s[i] >>> 0);
+  const bits = sub(path, ['__bits']).__bits;
+  for (let i = 0; i < 4; i++) v.setAt(bits, i, s[i] >>> 0);
 }
 
 function setTimeval(v: RecordView, path: string, t: Timeval): void {
-  v.assign(`${path}.tv_sec`, t.sec);
-  v.assign(`${path}.tv_usec`, t.usec);
+  const p = sub(path, TV);
+  v.assign(p.tv_sec, t.sec);
+  v.assign(p.tv_usec, t.usec);
 }
 
 function setRusage(v: RecordView, path: string, ru: Rusage): void {
-  setTimeval(v, `${path}.ru_utime`, ru.ru_utime);
-  setTimeval(v, `${path}.ru_stime`, ru.ru_stime);
-  for (const k of RU_COUNTERS) v.assign(`${path}.${k}`, ru[k]);
+  const p = sub(path, RU);
+  setTimeval(v, p.ru_utime, ru.ru_utime);
+  setTimeval(v, p.ru_stime, ru.ru_stime);
+  for (const k of RU_COUNTERS) v.assign(p[k], ru[k]);
 }
 
 /** tty_udev(tp): the devfs inode of the tty's cdev (dev2udev), NODEV without a cdev [I]. */

@@ -124,13 +124,24 @@ export function selectorMatches(op: number, arg: number, p: Proc): boolean {
 }
 
 /** Output sink emulating the sysctl sbuf drain into a user buffer. */
+/** The sbuf the records drain into: one growing buffer (a size probe only counts). */
 class Out {
-  readonly chunks: Uint8Array[] = [];
+  private buf = new Uint8Array(1 << 16);
   total = 0;
   constructor(readonly oldlen: number | null | undefined) {}
   add(b: Uint8Array): void {
-    if (this.oldlen !== null) this.chunks.push(b.slice());
+    if (this.oldlen !== null) {
+      if (this.total + b.length > this.buf.length) {
+        const grown = new Uint8Array(Math.max(this.buf.length * 2, this.total + b.length));
+        grown.set(this.buf.subarray(0, this.total));
+        this.buf = grown;
+      }
+      this.buf.set(b, this.total);
+    }
     this.total += b.length;
+  }
+  bytes(): Uint8Array {
+    return this.oldlen === null ? new Uint8Array(0) : this.buf.subarray(0, this.total);
   }
 }
 
@@ -191,7 +202,7 @@ export function sysctlKernProc(model: KernelModel, req: SysctlRequest): SysctlRe
   };
   const finish = (error: number): SysctlResult => {
     if (error && error !== ENOMEM) return { error, bytes: new Uint8Array(0), length: 0, records: [], layout };
-    const all = concat(out.chunks);
+    const all = out.bytes();
     if (req.oldlen === null) return { error: 0, bytes: new Uint8Array(0), length: out.total, records, layout };
     if (req.oldlen !== undefined && out.total > req.oldlen) {
       return { error: ENOMEM, bytes: all.slice(0, req.oldlen), length: req.oldlen, records: records.filter((r) => r.offset + r.size <= req.oldlen!), layout };
@@ -226,15 +237,6 @@ export function sysctlKernProc(model: KernelModel, req: SysctlRequest): SysctlRe
   return finish(0);
 }
 
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
-}
 
 // ---- MIB names ----
 

@@ -71,6 +71,8 @@ export interface StructLayout {
   field(name: string): FieldLayout;
   /** The leaf at a dotted path (`ki_rusage.ru_utime.tv_sec`). */
   leaf(path: string): Leaf;
+  /** The same, or undefined when the layout has no such leaf (no exception: used on hot paths). */
+  findLeaf(path: string): Leaf | undefined;
 }
 
 const PRIMS = ['char', 'signed char', 'unsigned char', 'short', 'unsigned short', 'int', 'unsigned int', 'long', 'unsigned long', 'long long', 'unsigned long long'];
@@ -208,9 +210,9 @@ function finish(name: string, ctx: Ctx, size: number, align: number, fields: Fie
       if (!f) throw new KvmkitError(`struct ${name} has no field ${n}`, { struct: name, arch: ctx.arch, revision: ctx.rev.revision, field: n });
       return f;
     },
+    findLeaf: (p) => (leafIndex ??= new Map(layout.leaves().map((l) => [l.path, l]))).get(p),
     leaf: (p) => {
-      leafIndex ??= new Map(layout.leaves().map((l) => [l.path, l]));
-      const l = leafIndex.get(p);
+      const l = layout.findLeaf(p);
       if (!l) throw new KvmkitError(`struct ${name} has no leaf ${p}`, { struct: name, arch: ctx.arch, revision: ctx.rev.revision, field: p });
       return l;
     },
