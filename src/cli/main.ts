@@ -11,6 +11,14 @@ import { EXIT_ERROR, EXIT_USAGE } from './exit.ts';
  * parses flags, calls the typed library API and prints. Commands are discovered from the folder so
  * that adding one touches no shared file.
  */
+// `kvmkit ps … | head` closes the pipe early: that is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const files = fs.readdirSync(path.join(here, 'commands')).filter((f) => f.endsWith('.ts')).sort();
 const commands: CommandModule[] = [];

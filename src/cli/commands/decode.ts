@@ -6,6 +6,7 @@ import { isElf, readProcstatNote } from '../../codec/core.ts';
 import { openSource } from '../../base/source.ts';
 import { ARCHES, getLayout, revisionNames, type StructLayout } from '../../layout/index.ts';
 import { printJson } from '../output.ts';
+import { tableHeader, tableLine } from '../table.ts';
 
 const STRUCTS = ['kinfo_proc', 'kinfo_proc32'];
 
@@ -13,13 +14,10 @@ function describe(c: Candidate): string {
   return `${c.struct} ${c.arch} ${c.revision} (score ${c.score}: ${c.reasons.join('; ') || 'no evidence either way'})`;
 }
 
-/** A short human listing of the records (the full record is in --json). */
+/** The records as the ps-like table, under a line naming the layout. */
 function summary(layout: StructLayout, recs: KRecord[]): string {
-  const rows = [`${'#'.padStart(4)} ${'PID'.padStart(6)} ${'PPID'.padStart(6)} ${'PGID'.padStart(6)} ${'SID'.padStart(6)} ${'TID'.padStart(7)} ${'UID'.padStart(6)} STAT ${'LOGIN'.padEnd(12)} ${'EMUL'.padEnd(16)} COMM`];
-  recs.forEach((r, i) => {
-    rows.push(`${String(i).padStart(4)} ${String(r.ki_pid).padStart(6)} ${String(r.ki_ppid).padStart(6)} ${String(r.ki_pgid).padStart(6)} ${String(r.ki_sid).padStart(6)} ${String(r.ki_tid).padStart(7)} ${String(r.ki_uid).padStart(6)} ${String(r.ki_stat).padStart(4)} ${String(r.ki_login).padEnd(12)} ${String(r.ki_emul).padEnd(16)} ${r.ki_comm}${r.ki_tdname ? ` (${r.ki_tdname})` : ''}`);
-  });
-  return `${recs.length} record(s) of struct ${layout.struct}, ${layout.arch}, ${layout.revision} (${layout.size} bytes each)\n` + rows.join('\n');
+  const threads = new Set(recs.map((r) => r.ki_pid)).size < recs.length;
+  return `${recs.length} record(s) of struct ${layout.struct}, ${layout.arch}, ${layout.revision} (${layout.size} bytes each)\n${tableHeader(threads)}\n` + recs.map((r) => tableLine(r as Record<string, any>, threads)).join('\n');
 }
 
 const decode: CommandModule = {

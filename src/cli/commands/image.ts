@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { progress } from '../progress.ts';
 import { UsageError } from '../../base/errors.ts';
 import type { ImageFormat } from '../../image/image.ts';
 import { loadScenarioFile } from '../../kernel/scenario.ts';
@@ -22,32 +23,6 @@ interface BuildArgs {
   'minidump-version'?: number; dumptid?: number; 'no-pae': boolean; json: boolean;
 }
 
-/** A progress reporter for stderr: a bar on a TTY, a line every ~10 % otherwise. */
-function progress(label: string): { tick: (done: number, total: number) => void; end: () => void } {
-  const tty = !!process.stderr.isTTY;
-  let lastPct = -1;
-  let lastDraw = 0;
-  return {
-    tick(done, total) {
-      const pct = total ? Math.floor((done * 100) / total) : 100;
-      if (tty) {
-        const now = Date.now();
-        if (pct === lastPct && now - lastDraw < 100 && done !== total) return;
-        lastDraw = now;
-        lastPct = pct;
-        const w = 30;
-        const fill = Math.round((pct / 100) * w);
-        process.stderr.write(`\r${label} [${'#'.repeat(fill)}${'.'.repeat(w - fill)}] ${String(pct).padStart(3)}% ${done}/${total} pages`);
-      } else if (pct >= lastPct + 10 || (done === total && pct !== lastPct)) {
-        lastPct = pct - (pct % 10);
-        process.stderr.write(`${label}: ${pct}% (${done}/${total} pages)\n`);
-      }
-    },
-    end() {
-      if (tty && lastPct >= 0) process.stderr.write('\n');
-    },
-  };
-}
 
 const build: CommandModule<object, BuildArgs> = {
   command: 'build [scenario]',
@@ -72,7 +47,7 @@ const build: CommandModule<object, BuildArgs> = {
     let model: KernelModel;
     if (a.scenario !== undefined) model = loadScenarioFile(a.scenario, f.arch);
     else model = randomModel({ seed: a['random-seed']!, processes: a.procs }, f.arch).model;
-    const bar = progress(`writing ${a.o}`);
+    const bar = progress(`writing ${a.o}`, 'pages');
     const t0 = performance.now();
     const r = buildImage(model, {
       format: f.format, vmcore: a.o, kernel: a['kernel-out'], revision: a.rev, version: a['minidump-version'],

@@ -11,6 +11,8 @@ import { errorText, kvmFromModel, LIBKVM_RULES, openKvm, type Kd, type KvmMode, 
 import { getLayout, type StructLayout } from '../../layout/index.ts';
 import { EXIT_ERROR } from '../exit.ts';
 import { toJson } from '../output.ts';
+import { progress } from '../progress.ts';
+import { tableHeader, tableLine } from '../table.ts';
 
 interface Args {
   vmcore?: string; kernel?: string; scenario?: string; arch: string;
@@ -38,35 +40,9 @@ function selector(a: Args): { op: number; arg: number } {
   return { op: sel[0][0], arg: sel[0][1] | 0 };
 }
 
-const STAT = ['?', 'I', 'R', 'S', 'T', 'Z', 'W', 'L'];
-
-/** ps(1)'s state letters, reduced: state, then s (session leader), + (foreground), J (jailed), X (traced). */
-function statText(d: Record<string, any>, un: Set<string>): string {
-  if (un.has('ki_stat')) return '-';
-  let s = STAT[d.ki_stat] ?? '?';
-  if (!un.has('ki_kiflag') && Number(d.ki_kiflag) & 2) s += 's';
-  if (!un.has('ki_tpgid') && !un.has('ki_pgid') && d.ki_tpgid === d.ki_pgid && d.ki_pgid !== 0) s += '+';
-  if (!un.has('ki_flag') && Number(BigInt(d.ki_flag) & 0x01000000n)) s += 'J';
-  if (!un.has('ki_flag') && Number(BigInt(d.ki_flag) & 0x800n)) s += 'X';
-  return s;
-}
-
-/** The text table: one line per record; unavailable values print as "-". */
-export function tableLine(layout: StructLayout, r: KvmRecord, threads: boolean): string {
-  const d = decodeRecord(layout, r.bytes, 0) as Record<string, any>;
-  const un = new Set(r.unavailable);
-  const f = (name: string, w: number, v: unknown = d[name]) => (un.has(name) ? '-' : String(v)).padStart(w);
-  const tt = un.has('ki_tdev') ? '-' : BigInt(d.ki_tdev) === NODEV ? '??' : String(d.ki_tdev);
-  const cols = [f('ki_pid', 6), f('ki_ppid', 6), f('ki_pgid', 6), f('ki_sid', 6), tt.padStart(4), statText(d, un).padEnd(5), f('ki_uid', 5)];
-  if (threads) cols.push(f('ki_tid', 7));
-  const comm = un.has('ki_comm') ? '-' : d.ki_comm;
-  const tdname = un.has('ki_tdname') ? '-' : d.ki_tdname + (un.has('ki_moretdname') ? '' : d.ki_moretdname ?? '');
-  cols.push(threads && tdname !== comm ? `${comm}/${tdname}` : comm);
-  return cols.join(' ');
-}
-
-export function tableHeader(threads: boolean): string {
-  return ['   PID', '  PPID', '  PGID', '   SID', '  TT', 'STAT ', '  UID', ...(threads ? ['    TID'] : []), 'COMM'].join(' ');
+/** The shared ps-like table line for a walked record. */
+function line(layout: StructLayout, r: KvmRecord, threads: boolean): string {
+  return tableLine(decodeRecord(layout, r.bytes, 0) as Record<string, any>, threads, r.unavailable);
 }
 
 /** One record as JSON (the decode --json shape); unavailable fields are null and listed in _unavailable. */
@@ -77,19 +53,6 @@ export function recordJson(layout: StructLayout, r: KvmRecord): Record<string, u
     o._unavailable = r.unavailable;
   }
   return o;
-}
-
-function progressBar(): ((done: number, total: number) => void) | undefined {
-  if (!process.stderr.isTTY) return undefined;
-  let last = -1;
-  return (done, total) => {
-    const pct = total ? Math.floor((done / total) * 100) : 100;
-    if (pct === last) return;
-    last = pct;
-    const w = 30;
-    const n = Math.round((pct / 100) * w);
-    process.stderr.write(`\r[${'#'.repeat(n)}${'.'.repeat(w - n)}] ${pct}% ${done}/${total} procs${done >= total ? '\n' : ''}`);
-  };
 }
 
 export const command: CommandModule<object, Args> = {
@@ -152,20 +115,23 @@ export const command: CommandModule<object, Args> = {
         out.length = 0;
       };
       if (print) out.push(a.json ? '[' : tableHeader(threads) + '\n');
+      // A bar only on a terminal: a piped ps prints nothing extra.
+      const bar = progress('walking', 'procs', { quietWhenPiped: true });
       let withUnavailable = 0;
       let n = 0;
       // Records stream: nothing is kept, so memory stays flat however many processes the dump has.
       const res = kd.getProcs(op, arg, {
         threads: a.threads, mode: a.mode as KvmMode, compat32: a.compat32, strict: a.strict, keep: false,
-        onProgress: progressBar(),
+        onProgress: bar.tick,
         onRecord: (r) => {
           if (r.unavailable.length) withUnavailable++;
           if (fd !== undefined) fs.writeSync(fd, r.bytes);
           if (!print) return;
-          out.push(a.json ? `${n++ ? ',' : ''}\n${toJson(recordJson(layout, r))}` : tableLine(layout, r, threads) + '\n');
+          out.push(a.json ? `${n++ ? ',' : ''}\n${toJson(recordJson(layout, r))}` : line(layout, r, threads) + '\n');
           if (out.length >= 512) flush();
         },
       });
+      bar.end();
       if (print && a.json) out.push(n ? '\n]\n' : ']\n');
       flush();
       if (fd !== undefined) process.stderr.write(`${res.count} records, ${res.count * res.layout.size} bytes (${res.layout.struct}, ${res.layout.size} bytes each) → ${a.raw}\n`);

@@ -6,6 +6,7 @@ import { hostRootViewer, jailViewer } from '../../kernel/fill.ts';
 import { loadScenarioFile } from '../../kernel/scenario.ts';
 import { parseMib, sysctlKernProc } from '../../kernel/sysctl.ts';
 import { EXIT_ERROR } from '../exit.ts';
+import { tableHeader, tableLine } from '../table.ts';
 import { printJson, writeOut } from '../output.ts';
 
 interface Args { scenario: string; mib: string; threads: boolean; compat32: boolean; arch: string; rev: string; o?: string; json: boolean; jail?: number; uid?: number; probe: boolean; oldlen?: number }
@@ -53,10 +54,9 @@ export const command: CommandModule<object, Args> = {
     if (a.o) writeOut(a.o, r.bytes);
     if (a.json) printJson(r.records.map((x) => recordToJson(r.layout, decodeRecord(r.layout, r.bytes, x.offset))));
     else if (!a.o) {
-      for (const x of r.records) {
-        const d = decodeRecord(r.layout, r.bytes, x.offset) as Record<string, unknown>;
-        process.stdout.write(`${String(d.ki_pid).padStart(6)} ${String(d.ki_tid).padStart(7)} ${String(d.ki_ppid).padStart(6)} ${String(d.ki_pgid).padStart(6)} ${String(d.ki_sid).padStart(6)} ${d.ki_comm}${d.ki_tdname !== d.ki_comm ? `/${d.ki_tdname}` : ''}\n`);
-      }
+      const threads = new Set(r.records.map((x) => x.pid)).size < r.records.length || !!a.threads;
+      process.stdout.write(tableHeader(threads) + '\n');
+      for (const x of r.records) process.stdout.write(tableLine(decodeRecord(r.layout, r.bytes, x.offset) as Record<string, any>, threads) + '\n');
     }
     if (a.o && !a.json) process.stderr.write(`${r.records.length} records, ${r.bytes.length} bytes (${r.layout.struct}, ${r.layout.size} bytes each) → ${a.o}\n`);
     if (r.error) process.exitCode = EXIT_ERROR;

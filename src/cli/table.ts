@@ -1,0 +1,34 @@
+import { NODEV } from '../kernel/constants.ts';
+
+/**
+ * The ps-like table every command that lists records prints (decode, sysctl, ps): one line per
+ * record from its decoded form; fields a source could not recover print as "-".
+ */
+const STAT = ['?', 'I', 'R', 'S', 'T', 'Z', 'W', 'L'];
+
+/** ps(1)'s state letters, reduced: state, then s (session leader), + (foreground), J (jailed), X (traced). */
+function statText(d: Record<string, any>, un: Set<string>): string {
+  if (un.has('ki_stat')) return '-';
+  let s = STAT[d.ki_stat] ?? '?';
+  if (!un.has('ki_kiflag') && Number(d.ki_kiflag) & 2) s += 's';
+  if (!un.has('ki_tpgid') && !un.has('ki_pgid') && d.ki_tpgid === d.ki_pgid && d.ki_pgid !== 0) s += '+';
+  if (!un.has('ki_flag') && Number(BigInt(d.ki_flag) & 0x01000000n)) s += 'J';
+  if (!un.has('ki_flag') && Number(BigInt(d.ki_flag) & 0x800n)) s += 'X';
+  return s;
+}
+
+export function tableHeader(threads: boolean): string {
+  return ['   PID', '  PPID', '  PGID', '   SID', '  TT', 'STAT ', '  UID', ...(threads ? ['    TID'] : []), 'COMM'].join(' ');
+}
+
+export function tableLine(d: Record<string, any>, threads: boolean, unavailable: readonly string[] = []): string {
+  const un = new Set(unavailable);
+  const f = (name: string, w: number, v: unknown = d[name]) => (un.has(name) ? '-' : String(v)).padStart(w);
+  const tt = un.has('ki_tdev') ? '-' : BigInt(d.ki_tdev) === NODEV ? '??' : String(d.ki_tdev);
+  const cols = [f('ki_pid', 6), f('ki_ppid', 6), f('ki_pgid', 6), f('ki_sid', 6), tt.padStart(4), statText(d, un).padEnd(5), f('ki_uid', 5)];
+  if (threads) cols.push(f('ki_tid', 7));
+  const comm = un.has('ki_comm') ? '-' : d.ki_comm;
+  const tdname = un.has('ki_tdname') ? '-' : d.ki_tdname + (un.has('ki_moretdname') ? '' : d.ki_moretdname ?? '');
+  cols.push(threads && tdname !== comm ? `${comm}/${tdname}` : comm);
+  return cols.join(' ');
+}
