@@ -43,3 +43,13 @@ describe('golden record bytes (dumps/golden)', () => {
     expect([...file('kinfo_proc32', 'amd64', 'fbsd15-reaper').subarray(472, 480)]).toEqual([1, 0, 0, 0, 1, 0, 0, 0]);
   });
 });
+
+describe('bundled sample image (dumps/sample)', async () => {
+  const zlib = await import('node:zlib');
+  const { SAMPLE, buildSample } = await import('../../dumps/sample.ts');
+  it('is what dumps/sample.ts builds from the login-session scenario', () => {
+    const built = buildSample();
+    expect(zlib.gunzipSync(fs.readFileSync(SAMPLE.vmcore)).equals(built.vmcore)).toBe(true);
+    expect(fs.readFileSync(SAMPLE.kernel).equals(built.kernel)).toBe(true);
+  });
+});
