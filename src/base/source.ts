@@ -13,6 +13,8 @@ export interface ByteSource {
   readonly size: number;
   /** Exactly `length` bytes at `offset`, or a KvmkitError naming the file and offset. */
   read(offset: number, length: number): Uint8Array;
+  /** Optional: the same bytes copied into `into` at `at` (no allocation; same errors as read). */
+  readInto?(offset: number, length: number, into: Uint8Array, at: number): void;
   close(): void;
 }
 
@@ -24,6 +26,9 @@ export class BufferSource implements ByteSource {
       throw new KvmkitError(`read of ${length} bytes runs past the end (size ${this.bytes.length})`, { file: this.name, offset });
     }
     return this.bytes.subarray(offset, offset + length);
+  }
+  readInto(offset: number, length: number, into: Uint8Array, at: number): void {
+    into.set(this.read(offset, length), at);
   }
   close(): void {}
 }
@@ -44,13 +49,23 @@ export class FileSource implements ByteSource {
       throw new KvmkitError(`read of ${length} bytes runs past the end (size ${this.size})`, { file: this.name, offset });
     }
     const out = Buffer.allocUnsafe(length);
+    this.fill(offset, length, out, 0);
+    return out;
+  }
+  readInto(offset: number, length: number, into: Uint8Array, at: number): void {
+    if (offset < 0 || length < 0 || offset + length > this.size) {
+      throw new KvmkitError(`read of ${length} bytes runs past the end (size ${this.size})`, { file: this.name, offset });
+    }
+    if (at < 0 || at + length > into.length) throw new KvmkitError(`read of ${length} bytes does not fit the buffer`, { file: this.name, offset });
+    this.fill(offset, length, into, at);
+  }
+  private fill(offset: number, length: number, into: Uint8Array, at: number): void {
     let done = 0;
     while (done < length) {
-      const n = fs.readSync(this.fd, out, done, length - done, offset + done);
+      const n = fs.readSync(this.fd, into, at + done, length - done, offset + done);
       if (n === 0) throw new KvmkitError(`short read: ${done} of ${length} bytes`, { file: this.name, offset });
       done += n;
     }
-    return out;
   }
   close(): void {
     if (this.fd >= 0) fs.closeSync(this.fd);

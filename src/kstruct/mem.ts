@@ -1,0 +1,219 @@
+import type { ByteSource } from '../base/source.ts';
+import type { KernelImage } from '../image/image.ts';
+
+/**
+ * Kernel memory as the reader sees it: `load(va, len)` makes `len` bytes at `va` readable at
+ * `buf[off …]` / `dv` (the returned offset) without copying when it can.
+ *
+ * - Translation: each virtual page is translated once (KernelImage.translate) and its file offset
+ *   kept in a direct-mapped table (64k slots, 1 MiB); a page that does not translate, is not wholly in the file, or whose
+ *   translation covers less than the page, goes through KernelImage.read instead, which reads it
+ *   the libkvm way and throws the same errors as ever.
+ * - File bytes: a bounded cache of fixed-size file chunks (CLOCK replacement over a ring, buffers recycled, so a
+ *   long walk allocates nothing once the cache is full). Kernel objects of one zone sit in
+ *   consecutive physical pages, which minidumps and full dumps store in ascending order, so the
+ *   pid-hash walk's neighbouring objects are usually one chunk.
+ * - A range that is contiguous in the file and inside one chunk is served from the chunk itself;
+ *   anything else is assembled in a scratch buffer.
+ *
+ * The bytes stay valid until the next load: decode them before reading anything else.
+ */
+export class KernelMemory {
+  buf: Uint8Array;
+  dv: DataView;
+  private readonly src: ByteSource;
+  private readonly P: number;
+  private readonly shift: bigint;
+  private readonly mask: bigint;
+  /** Direct-mapped translation cache: slot vpn mod size holds (vpn, file offset of the page or -1). */
+  private readonly xTag: Float64Array;
+  private readonly xOff: Float64Array;
+  private readonly xMask: number;
+  private readonly C: number;
+  private readonly maxChunks: number;
+  private readonly chunks = new Map<number, Chunk>();
+  private readonly ring: Chunk[] = [];
+  private hand = 0;
+  private scratch: Uint8Array;
+  private scratchDv: DataView;
+  /** Counters for benches and tests. */
+  readonly stats = { loads: 0, chunkMisses: 0, translations: 0, slow: 0, copies: 0 };
+
+  constructor(readonly img: KernelImage, cacheBytes = 32 << 20, chunkSize = 16384, xlatSlots = 1 << 16) {
+    this.src = img.source;
+    this.P = img.pageSize;
+    if (this.P <= 0 || (this.P & (this.P - 1)) !== 0) throw new Error(`page size ${this.P} is not a power of two`);
+    this.shift = BigInt(Math.log2(this.P));
+    this.mask = BigInt(this.P - 1);
+    this.C = chunkSize;
+    this.maxChunks = Math.floor(cacheBytes / chunkSize);
+    if (xlatSlots <= 0 || (xlatSlots & (xlatSlots - 1)) !== 0) throw new Error(`translation slots ${xlatSlots} is not a power of two`);
+    this.xTag = new Float64Array(xlatSlots).fill(-1);
+    this.xOff = new Float64Array(xlatSlots);
+    this.xMask = xlatSlots - 1;
+    this.scratch = new Uint8Array(8192);
+    this.scratchDv = new DataView(this.scratch.buffer);
+    this.buf = this.scratch;
+    this.dv = this.scratchDv;
+  }
+
+  /** Make [va, va + len) readable at this.buf / this.dv; returns the offset of va there. */
+  load(va: bigint, len: number): number {
+    return this.loadPart(va, len, 0, len);
+  }
+
+  /**
+   * A struct of `size` bytes at va of which only [lo, lo + len) is needed: every page of the
+   * struct must be readable, but only the needed bytes are brought in. Returns the offset of va in
+   * this.buf (it may be negative when lo > 0: only offsets lo … lo + len - 1 past it are valid).
+   */
+  loadPart(va: bigint, size: number, lo: number, len: number): number {
+    this.stats.loads++;
+    const P = this.P;
+    const vpn = Number(va >> this.shift);
+    const po = Number(va & this.mask);
+    const last = Math.floor((po + size - 1) / P);
+    const s0 = Math.floor((po + lo) / P), s1 = Math.floor((po + lo + len - 1) / P);
+    let f0 = -1;
+    let contiguous = true;
+    for (let k = 0; k <= last; k++) {
+      const f = this.pageFile(vpn + k);
+      if (f < 0) return this.slow(va, size);
+      if (k === s0) f0 = f;
+      else if (k > s0 && k <= s1 && f !== f0 + (k - s0) * P) contiguous = false;
+    }
+    if (!contiguous || size <= 0) return this.slow(va, size);
+    return this.fileSpan(f0 + (po + lo - s0 * P), len) - lo;
+  }
+
+  /** A copy of [va, va + len) (KernelImage.read semantics and errors). */
+  read(va: bigint, len: number): Uint8Array {
+    const o = this.load(va, len);
+    return this.buf.slice(o, o + len);
+  }
+
+  /** Drop the translation and chunk caches. */
+  clear(): void {
+    this.xTag.fill(-1);
+    this.chunks.clear();
+    this.ring.length = 0;
+    this.hand = 0;
+  }
+
+  /** File offset of virtual page `vpn`'s first byte, or -1 when the page must be read the slow way. */
+  private pageFile(vpn: number): number {
+    const slot = vpn & this.xMask; // vpn < 2^53: ToInt32 keeps its low bits
+    if (this.xTag[slot] === vpn) return this.xOff[slot];
+    let fo = -1;
+    this.stats.translations++;
+    if (vpn < 2 ** 52) {
+      try {
+        const t = this.img.translate(BigInt(vpn) << this.shift);
+        if (t.length >= this.P && t.fileOffset >= 0 && t.fileOffset + this.P <= this.src.size) fo = t.fileOffset;
+      } catch {
+        fo = -1; // the slow path repeats the translation and throws its error
+      }
+    }
+    this.xTag[slot] = vpn;
+    this.xOff[slot] = fo;
+    return fo;
+  }
+
+  private fileSpan(fo: number, len: number): number {
+    const C = this.C;
+    if (this.maxChunks <= 0) {
+      const s = this.ensureScratch(len);
+      this.readSource(fo, len, s, 0);
+      this.buf = s;
+      this.dv = this.scratchDv;
+      this.stats.copies++;
+      return 0;
+    }
+    const c = Math.floor(fo / C);
+    const start = c * C;
+    if (fo + len <= start + C) {
+      const ch = this.chunk(c);
+      this.buf = ch.bytes;
+      this.dv = ch.dv;
+      return fo - start;
+    }
+    // Spans chunks: assemble.
+    const s = this.ensureScratch(len);
+    let done = 0;
+    while (done < len) {
+      const at = fo + done;
+      const ci = Math.floor(at / C);
+      const ch = this.chunk(ci);
+      const o = at - ci * C;
+      const n = Math.min(len - done, ch.length - o);
+      s.set(ch.bytes.subarray(o, o + n), done);
+      done += n;
+    }
+    this.buf = s;
+    this.dv = this.scratchDv;
+    this.stats.copies++;
+    return 0;
+  }
+
+  private chunk(c: number): Chunk {
+    const hit = this.chunks.get(c);
+    if (hit !== undefined) {
+      hit.used = true;
+      return hit;
+    }
+    this.stats.chunkMisses++;
+    let ch: Chunk;
+    if (this.ring.length < this.maxChunks) {
+      const bytes = new Uint8Array(this.C);
+      ch = { bytes, dv: new DataView(bytes.buffer), key: c, length: 0, used: false };
+      this.ring.push(ch);
+    } else {
+      // CLOCK: the hand passes over chunks used since it last passed, and replaces the first one that was not.
+      for (;;) {
+        ch = this.ring[this.hand];
+        this.hand = this.hand + 1 === this.ring.length ? 0 : this.hand + 1;
+        if (!ch.used) break;
+        ch.used = false;
+      }
+      this.chunks.delete(ch.key);
+      ch.key = c;
+    }
+    const start = c * this.C;
+    ch.length = Math.min(this.C, this.src.size - start);
+    this.readSource(start, ch.length, ch.bytes, 0);
+    ch.used = false;
+    this.chunks.set(c, ch);
+    return ch;
+  }
+
+  private readSource(offset: number, length: number, into: Uint8Array, at: number): void {
+    if (this.src.readInto) this.src.readInto(offset, length, into, at);
+    else into.set(this.src.read(offset, length), at);
+  }
+
+  private slow(va: bigint, len: number): number {
+    this.stats.slow++;
+    const b = this.img.read(va, len);
+    const s = this.ensureScratch(len);
+    s.set(b, 0);
+    this.buf = s;
+    this.dv = this.scratchDv;
+    return 0;
+  }
+
+  private ensureScratch(len: number): Uint8Array {
+    if (this.scratch.length < len) {
+      this.scratch = new Uint8Array(Math.max(len, this.scratch.length * 2));
+      this.scratchDv = new DataView(this.scratch.buffer);
+    }
+    return this.scratch;
+  }
+}
+
+interface Chunk {
+  bytes: Uint8Array;
+  key: number;
+  dv: DataView;
+  length: number;
+  used: boolean;
+}
