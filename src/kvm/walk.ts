@@ -155,7 +155,8 @@ function unionFields(into: Set<string>, kinds: Iterable<string>, layout: StructL
 function patchMissing(src: ProcessSource, p: Proc, errors: WalkError[]): { p: Proc; missing: Set<string> } {
   const missing = new Set(errors.map((e) => e.object));
   if (!missing.size && p.p_ucred && p.p_stats) return { p, missing };
-  const q: Proc = { ...p };
+  // A copy that reads through to p (image-read objects keep pointer members as class accessors, which a spread would drop).
+  const q: Proc = Object.create(p) as Proc;
   const addrOf = (kind: string) => errors.find((e) => e.object === kind)?.address ?? 0n;
   if (!q.p_ucred) {
     missing.add('ucred');
