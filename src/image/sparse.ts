@@ -11,14 +11,15 @@ export interface PhysRange {
 const POP8 = new Uint8Array(256);
 for (let i = 1; i < 256; i++) POP8[i] = (i & 1) + POP8[i >> 1];
 
-/** Bytes per popcount bin: rank lookups count at most this many bytes plus one table read. */
-const BIN = 64;
+/** Bytes per popcount bin: a rank is one table read plus at most BIN - 1 byte counts (O(1)). */
+const BIN = 8;
 
 /**
  * The minidump page set shared by every minidump format (libkvm's `_kvm_pt_init`, `_kvm_pa_bit_id`,
  * `_kvm_pt_find`): a bitmap of physical pages numbered through the `dump_avail` ranges, and the
  * stored pages in ascending bit order from `sparseOff`. Only the bitmap and its popcount prefix
- * sums are kept in memory; page bytes stay in the file.
+ * sums (one per 8 bitmap bytes, 1/2 of the bitmap's size) are kept in memory; page bytes stay in
+ * the file.
  */
 export class SparsePageSet {
   readonly bitmap: Uint8Array;
@@ -26,6 +27,9 @@ export class SparsePageSet {
   readonly count: number;
   private readonly bins: Uint32Array;
   private readonly P: bigint;
+  /** Per range, as page numbers: first page, pages spanned (libkvm's ceil(end/P) - start/P). */
+  private readonly rStart: number[];
+  private readonly rLen: number[];
 
   constructor(
     private readonly src: ByteSource,
@@ -41,6 +45,8 @@ export class SparsePageSet {
     this.bitmap = bitmapSize ? src.read(bitmapOff, bitmapSize) : new Uint8Array(0);
     this.ranges = ranges;
     this.P = BigInt(pageSize);
+    this.rStart = ranges.map((r) => Number(r.start / this.P));
+    this.rLen = ranges.map((r) => Number(ceilDiv(r.end, this.P) - r.start / this.P));
     const nb = Math.ceil(bitmapSize / BIN);
     this.bins = new Uint32Array(nb + 1);
     let acc = 0;
@@ -71,13 +77,25 @@ export class SparsePageSet {
 
   /** File offset of the page holding `pa`, or undefined when the page is not stored. */
   offset(pa: bigint): number | undefined {
-    const id = this.bitId(pa);
-    if (id === undefined || id >= BigInt(this.bitmap.length) * 8n) return undefined;
-    const n = Number(id);
-    const byte = n >> 3, bit = n & 7;
+    // bitId in page numbers (all below 2^52, exact as doubles); a negative id is libkvm's
+    // wrapped-around huge one, past the bitmap.
+    const rs = this.ranges;
+    let adj = 0;
+    let n = -1;
+    for (let i = 0; i < rs.length; i++) {
+      if (pa >= rs[i].end) {
+        adj += this.rLen[i];
+        continue;
+      }
+      n = Number(pa / this.P) - this.rStart[i] + adj;
+      break;
+    }
+    if (n < 0 || n >= this.bitmap.length * 8) return undefined;
+    const byte = Math.floor(n / 8), bit = n % 8;
     if (!((this.bitmap[byte] >> bit) & 1)) return undefined;
-    let rank = this.bins[Math.floor(byte / BIN)];
-    for (let i = Math.floor(byte / BIN) * BIN; i < byte; i++) rank += POP8[this.bitmap[i]];
+    const bin = Math.floor(byte / BIN);
+    let rank = this.bins[bin];
+    for (let i = bin * BIN; i < byte; i++) rank += POP8[this.bitmap[i]];
     rank += POP8[this.bitmap[byte] & ((1 << bit) - 1)];
     if (rank >= this.count) return undefined;
     return this.sparseOff + rank * this.pageSize + Number(pa % this.P);
