@@ -1,5 +1,5 @@
 import { P_SYSTEM, P_TRACED, P_TREE_REAPER, PRS_ZOMBIE } from './constants.ts';
-import type { KernelModel, Proc } from './model.ts';
+import type { KernelModel, Proc, Session } from './model.ts';
 import { scenarioRunner, validateScenario, type Scenario } from './scenario.ts';
 
 /**
@@ -14,6 +14,8 @@ import { scenarioRunner, validateScenario, type Scenario } from './scenario.ts';
 
 export interface RandomOptions {
   seed: number;
+  /** @internal Test hook: after every step, check the generator's incremental views against full scans of the model. */
+  verifyViews?: boolean;
   /** Number of forks (default 300). */
   processes?: number;
   /** Max threads per process (default 12). */
@@ -45,6 +47,63 @@ export class Rng {
   }
   pick<T>(a: readonly T[]): T {
     return a[Math.floor(this.next() * a.length)];
+  }
+}
+
+/**
+ * A set of positions (numbers) kept sorted: the generator's views of `model.procs` in its
+ * iteration order, so that each step picks the same process a filter over the whole map would,
+ * without scanning the map (which made large systems quadratic).
+ */
+class Positions {
+  readonly a: number[] = [];
+  private find(x: number): number {
+    let lo = 0, hi = this.a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.a[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+  add(x: number): void {
+    const n = this.a.length;
+    if (n === 0 || this.a[n - 1] < x) this.a.push(x);
+    else {
+      const i = this.find(x);
+      if (this.a[i] !== x) this.a.splice(i, 0, x);
+    }
+  }
+  delete(x: number): void {
+    const i = this.find(x);
+    if (this.a[i] === x) this.a.splice(i, 1);
+  }
+  has(x: number): boolean {
+    return this.a[this.find(x)] === x;
+  }
+  /** How many positions are ≤ x. */
+  rank(x: number): number {
+    let lo = 0, hi = this.a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.a[mid] <= x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+  get size(): number {
+    return this.a.length;
+  }
+}
+
+/** The k-th position of `all` that is not in `skip` (skip ⊆ all, both sorted). */
+function kthExcept(all: Positions, skip: Positions, k: number): number {
+  let j = 0;
+  for (;;) {
+    const x = all.a[k + j];
+    const j2 = skip.rank(x);
+    if (j2 === j) return x;
+    j = j2;
   }
 }
 
@@ -122,10 +181,107 @@ export function randomScenario(opts: RandomOptions): Scenario {
     return out;
   };
   const vmObj = () => ({ size: r.int(1, 4096) * 1048576 + r.int(0, 255) * 4096, rss: r.int(0, 200000), swrss: r.int(0, 100), tsize: r.int(0, 5000), dsize: r.int(0, 5000), ssize: r.int(1, 64) });
+  // Views of model.procs in its iteration order (a Map iterates in insertion order; a pid that is
+  // reaped and reused is a new entry at the end): position → proc, and sorted sets of positions.
+  const byPos: Proc[] = [];
+  const posOf = new Map<Proc, number>();
+  const LIVE = new Positions(); // not a zombie, not proc0, not a system process
+  const ZOMB = new Positions(); // zombies still in the hash
+  const mayReap = new Positions(); // P_TREE_REAPER was set at some point (checked when used)
+  const mayTrace = new Positions(); // P_TRACED was set at some point (checked when used)
+  /** Per session, per process group id: positions of its members (all, and those not zombies). */
+  const groupsOf = new Map<Session, Map<number, { all: Positions; nz: Positions }>>();
+  const isLive = (p: Proc) => p.p_state !== PRS_ZOMBIE && p.p_pid !== 0 && !(p.p_flag & P_SYSTEM);
+  const enter = (p: Proc) => {
+    const x = byPos.length;
+    byPos.push(p);
+    posOf.set(p, x);
+    if (isLive(p)) LIVE.add(x);
+    if (p.p_state === PRS_ZOMBIE) ZOMB.add(x);
+    if (p.p_treeflag & P_TREE_REAPER) mayReap.add(x);
+    if (p.p_flag & P_TRACED) mayTrace.add(x);
+    const pg = p.p_pgrp!;
+    let g = groupsOf.get(pg.pg_session);
+    if (!g) groupsOf.set(pg.pg_session, (g = new Map()));
+    let e = g.get(pg.pg_id);
+    if (!e) g.set(pg.pg_id, (e = { all: new Positions(), nz: new Positions() }));
+    e.all.add(x);
+    if (p.p_state !== PRS_ZOMBIE) e.nz.add(x);
+  };
+  const groupEntry = (p: Proc) => groupsOf.get(p.p_pgrp!.pg_session)!.get(p.p_pgrp!.pg_id)!;
+  for (const p of m.procs.values()) enter(p);
+  /** Process group ids of a session in order of their first member in model.procs (optionally zombies excluded). */
+  const sessionGroups = (sess: Session, withZombies: boolean): number[] => {
+    const g = groupsOf.get(sess);
+    if (!g) return [];
+    const out: [number, number][] = [];
+    for (const [id, e] of g) {
+      const ps = withZombies ? e.all : e.nz;
+      if (ps.size) out.push([ps.a[0], id]);
+    }
+    return out.sort((a, b) => a[0] - b[0]).map(([, id]) => id);
+  };
+  /** r.pick over the k-th of a view: one draw, as r.pick draws even from an empty array. */
+  const pickFrom = (all: Positions, skip?: Positions): Proc | undefined => {
+    const n = all.size - (skip?.size ?? 0);
+    const k = Math.floor(r.next() * n);
+    if (k >= n) return undefined;
+    return byPos[skip && skip.size ? kthExcept(all, skip, k) : all.a[k]];
+  };
+  /** The positions of those of `ps` that are live, as a set. */
+  const liveSkip = (ps: Iterable<Proc>) => {
+    const xs: number[] = [];
+    for (const p of ps) {
+      const x = posOf.get(p);
+      if (x !== undefined && LIVE.has(x)) xs.push(x);
+    }
+    xs.sort((a, b) => a - b);
+    const out = new Positions();
+    for (const x of xs) if (out.a[out.a.length - 1] !== x) out.a.push(x);
+    return out;
+  };
+  const verify = !!opts.verifyViews;
+  /** The views must equal what filters over [...model.procs.values()] give (the generator's original definition). */
+  const verifyViews = () => {
+    const all = [...m.procs.values()];
+    const eq = (what: string, a: unknown[], b: unknown[]) => {
+      if (a.length !== b.length || a.some((x, i) => x !== b[i])) throw new Error(`random generator view ${what} diverged at step ${sc.steps.length - 1}`);
+    };
+    eq('order', all, byPos.filter((p) => posOf.has(p)));
+    eq('live', all.filter(isLive), LIVE.a.map((x) => byPos[x]));
+    eq('zombies', all.filter((p) => p.p_state === PRS_ZOMBIE), ZOMB.a.map((x) => byPos[x]));
+    eq('reapers', all.filter((p) => isLive(p) && p.p_treeflag & P_TREE_REAPER), mayReap.a.filter((x) => LIVE.has(x) && byPos[x].p_treeflag & P_TREE_REAPER).map((x) => byPos[x]));
+    eq('traced', all.filter((p) => isLive(p) && p.p_flag & P_TRACED), mayTrace.a.filter((x) => LIVE.has(x) && byPos[x].p_flag & P_TRACED).map((x) => byPos[x]));
+    const sessions = new Set(all.map((q) => q.p_pgrp!.pg_session));
+    for (const sess of sessions) {
+      eq('groups', [...new Set(all.filter((q) => q.p_pgrp?.pg_session === sess && q.p_state !== PRS_ZOMBIE).map((q) => q.p_pgrp!.pg_id))], sessionGroups(sess, false));
+      eq('groups+zombies', [...new Set(all.filter((q) => q.p_pgrp?.pg_session === sess).map((q) => q.p_pgrp!.pg_id))], sessionGroups(sess, true));
+    }
+  };
   const apply = (step: Obj) => {
     sc.steps.push(step);
     validateScenario({ name: 'x', steps: [step] });
+    const waited = step.wait !== undefined ? m.procs.get(step.wait as number) : undefined;
+    const waitedGroup = waited ? groupEntry(waited) : undefined; // proc_reap clears p_pgrp
     run.apply(step, sc.steps.length - 1);
+    // Keep the views in step with what the step did.
+    if (step.fork) enter(m.procs.get((step.fork as Obj).pid as number)!);
+    else if (step.exit !== undefined) {
+      const p = m.procs.get(step.exit as number)!;
+      const x = posOf.get(p)!;
+      LIVE.delete(x);
+      ZOMB.add(x);
+      groupEntry(p).nz.delete(x);
+    } else if (waited) {
+      const x = posOf.get(waited)!;
+      ZOMB.delete(x);
+      mayReap.delete(x);
+      mayTrace.delete(x);
+      waitedGroup!.all.delete(x);
+      posOf.delete(waited);
+    } else if (step.reapAcquire !== undefined) mayReap.add(posOf.get(m.procs.get(step.reapAcquire as number)!)!);
+    else if (step.ptrace !== undefined) mayTrace.add(posOf.get(m.procs.get(step.ptrace as number)!)!);
+    if (verify) verifyViews();
   };
   // init and kernel processes.
   apply({ fork: { pid: 1, parent: 0, comm: 'init', exec: '/sbin/init', emul: 'FreeBSD ELF64', start: '0.400000', setsid: true, vm: vmObj(), threads: threadsFor('init').slice(0, 1) } });
@@ -139,16 +295,14 @@ export function randomScenario(opts: RandomOptions): Scenario {
       if (!b.idInUse(pidNext)) return pidNext;
     }
   };
-  const live = () => [...m.procs.values()].filter((p) => p.p_state !== PRS_ZOMBIE && p.p_pid !== 0 && !(p.p_flag & P_SYSTEM));
   const freeTty = () => [...m.ttys.entries()].find(([, t]) => !t.t_session)?.[0];
   let forks = 0;
   let guard = 0;
   while (forks < nProcs && guard++ < nProcs * 20) {
     const roll = r.next();
-    const procs = live();
-    if (roll < 0.62 || procs.length < 4) {
+    if (roll < 0.62 || LIVE.size < 4) {
       // fork
-      const parent: Proc = r.chance(0.15) ? m.initproc! : r.pick(procs);
+      const parent: Proc = r.chance(0.15) ? m.initproc! : pickFrom(LIVE)!;
       const pid = allocPid();
       const comm = r.pick(COMMS);
       const f: Obj = { pid, parent: parent.p_pid, comm, start: advance(), vm: vmObj(), threads: threadsFor(comm) };
@@ -182,7 +336,7 @@ export function randomScenario(opts: RandomOptions): Scenario {
         }
       } else if (sess.s_leader !== parent && r.chance(0.3)) {
         // join an existing group of the session, or make a new one
-        const groups = [...new Set([...m.procs.values()].filter((q) => q.p_pgrp?.pg_session === sess && q.p_state !== PRS_ZOMBIE).map((q) => q.p_pgrp!.pg_id))];
+        const groups = sessionGroups(sess, false);
         f.pgrp = r.chance(0.5) ? pid : r.pick(groups);
         if (sess.s_ttyp && sess.s_ttyp.t_session === sess && r.chance(0.5)) f.foreground = true;
       } else if (r.chance(0.3)) {
@@ -195,36 +349,45 @@ export function randomScenario(opts: RandomOptions): Scenario {
       forks++;
     } else if (roll < 0.76) {
       // exit (not init, not a tracer of others)
-      const cand = procs.filter((p) => p !== m.initproc && !procs.some((q) => (q.p_flag & P_TRACED) && q.p_pptr === p && q.p_oppid !== p.p_pid));
-      if (!cand.length) continue;
-      const p = r.pick(cand);
+      // Tracers of processes other than their own children: live q traced with q.p_pptr === p && q.p_oppid !== p.p_pid.
+      const tracers: Proc[] = [m.initproc!];
+      for (const x of mayTrace.a) {
+        const q = byPos[x];
+        if (LIVE.has(x) && q.p_flag & P_TRACED && q.p_pptr && q.p_oppid !== q.p_pptr.p_pid) tracers.push(q.p_pptr);
+      }
+      const skip = liveSkip(tracers);
+      if (LIVE.size - skip.size <= 0) continue;
+      const p = pickFrom(LIVE, skip)!;
       apply({ exit: p.p_pid, status: r.chance(0.8) ? 0 : r.int(1, 255), signal: r.chance(0.85) ? 0 : r.pick([6, 9, 11, 15]) });
     } else if (roll < 0.86) {
-      const z = [...m.procs.values()].filter((p) => p.p_state === PRS_ZOMBIE && p.p_pptr && p.p_pptr.p_state !== PRS_ZOMBIE && p.p_oppid === p.p_pptr.p_pid);
+      const z = ZOMB.a.map((x) => byPos[x]).filter((p) => p.p_state === PRS_ZOMBIE && p.p_pptr && p.p_pptr.p_state !== PRS_ZOMBIE && p.p_oppid === p.p_pptr.p_pid);
       if (!z.length) continue;
       apply({ wait: r.pick(z).p_pid });
     } else if (roll < 0.9) {
-      const rs = procs.filter((p) => (p.p_treeflag & P_TREE_REAPER) && p !== m.initproc);
+      const rs = mayReap.a.filter((x) => LIVE.has(x) && byPos[x].p_treeflag & P_TREE_REAPER && byPos[x] !== m.initproc).map((x) => byPos[x]);
       if (rs.length) apply({ reapRelease: r.pick(rs).p_pid });
       else {
-        const p = r.pick(procs.filter((q) => q !== m.initproc && !(q.p_treeflag & P_TREE_REAPER)));
+        // No live reaper but init: every live process except init.
+        const p = pickFrom(LIVE, liveSkip([m.initproc!]));
         if (p) apply({ reapAcquire: p.p_pid });
       }
     } else if (roll < 0.94) {
-      const targets = procs.filter((p) => !(p.p_flag & P_TRACED) && p !== m.initproc);
-      if (targets.length < 2) continue;
-      const t = r.pick(targets);
-      const dbg = r.pick(procs.filter((p) => p !== t));
+      const traced: Proc[] = [m.initproc!];
+      for (const x of mayTrace.a) if (LIVE.has(x) && byPos[x].p_flag & P_TRACED) traced.push(byPos[x]);
+      const skip = liveSkip(traced);
+      if (LIVE.size - skip.size < 2) continue;
+      const t = pickFrom(LIVE, skip)!;
+      const dbg = pickFrom(LIVE, liveSkip([t]));
       if (!dbg) continue;
       apply({ ptrace: t.p_pid, by: dbg.p_pid });
     } else if (roll < 0.97) {
       const ttys = [...m.ttys.entries()].filter(([, t]) => t.t_session);
       if (!ttys.length) continue;
       const [name, tp] = r.pick(ttys);
-      const groups = [...new Set([...m.procs.values()].filter((q) => q.p_pgrp?.pg_session === tp.t_session).map((q) => q.p_pgrp!.pg_id))];
+      const groups = tp.t_session ? sessionGroups(tp.t_session, true) : [];
       if (groups.length) apply({ tcsetpgrp: name, pgid: r.pick(groups) });
     } else {
-      const p = r.pick(procs);
+      const p = pickFrom(LIVE)!;
       apply({ setcred: p.p_pid, cred: { uid: r.pick([0, 1001, 80]), gid: r.pick([0, 1001]), groups: [r.int(0, 100)], jail: p.p_ucred.cr_prison.pr_id } });
     }
   }

@@ -120,6 +120,10 @@ export class KernelBuilder {
   private readonly pgrps = new Map<number, Pgrp>();
   private readonly sessions = new Map<number, Session>();
   private pendingTty: { td: () => Thread; where: string }[] = [];
+  private readonly allprocRev: Proc[] = [];
+  private allprocView: Proc[] | null = null;
+  /** Whose p_orphans list each orphaned process is on (clearOrphan/realParent look there instead of in every process). */
+  private readonly orphanOwner = new Map<Proc, Proc>();
 
   /** Resolve wchan "tty" of the threads created by the last fork (its session's terminal). */
   resolvePending(): void {
@@ -158,6 +162,19 @@ export class KernelBuilder {
       prisons: new Map([[0, prison0]]),
       ttys: new Map(),
     };
+    // allproc is kept oldest first (a fork appends in O(1); unshift on a 10⁵-entry array is a copy
+    // per fork) and the model's head-first array is made when it is read, once per change.
+    const rev = this.allprocRev;
+    Object.defineProperty(this.model, 'allproc', {
+      enumerable: true,
+      configurable: true,
+      get: () => (this.allprocView ??= rev.slice().reverse()),
+      set: (v: Proc[]) => {
+        rev.length = 0;
+        for (let i = v.length - 1; i >= 0; i--) rev.push(v[i]);
+        this.allprocView = null;
+      },
+    });
     prison0.addr = this.place('prison', prison0);
     this.model.vmspace0 = this.obj('vmspace', { vm_map_size: 0n, pm_resident_count: 0n, vm_swrss: 0n, vm_tsize: 0n, vm_dsize: 0n, vm_ssize: 0n });
     this.makeProc0(proc0Threads);
@@ -318,7 +335,8 @@ export class KernelBuilder {
   private hashInsert(p: Proc): void {
     const m = this.model;
     m.pidhashtbl[p.p_pid & m.globals.pidhash].unshift(p);
-    m.allproc.unshift(p);
+    this.allprocRev.push(p);
+    this.allprocView = null;
     m.procs.set(p.p_pid, p);
   }
 
@@ -564,15 +582,22 @@ export class KernelBuilder {
 
   // ---- ptrace ----
 
+  /** The process whose p_orphans holds p, when that process is still in the process table. */
+  private orphanList(p: Proc): Proc | undefined {
+    const q = this.orphanOwner.get(p);
+    return q && this.model.procs.get(q.p_pid) === q && q.p_orphans.includes(p) ? q : undefined;
+  }
+
   private clearOrphan(p: Proc): void {
     if (!(p.p_treeflag & P_TREE_ORPHANED)) return;
-    for (const q of this.model.procs.values()) {
+    // An orphan is on one list at a time (reparent clears it before pushing it on another).
+    const q = this.orphanList(p);
+    if (q) {
       const i = q.p_orphans.indexOf(p);
-      if (i >= 0) {
-        q.p_orphans.splice(i, 1);
-        if (i === 0 && q.p_orphans.length > 0) q.p_orphans[0].p_treeflag |= P_TREE_FIRST_ORPHAN;
-      }
+      q.p_orphans.splice(i, 1);
+      if (i === 0 && q.p_orphans.length > 0) q.p_orphans[0].p_treeflag |= P_TREE_FIRST_ORPHAN;
     }
+    this.orphanOwner.delete(p);
     p.p_treeflag &= ~(P_TREE_ORPHANED | P_TREE_FIRST_ORPHAN);
   }
 
@@ -586,6 +611,7 @@ export class KernelBuilder {
     if (child.p_flag & P_TRACED) {
       if (old.p_orphans.length === 0) child.p_treeflag |= P_TREE_FIRST_ORPHAN;
       old.p_orphans.push(child);
+      this.orphanOwner.set(child, old);
       child.p_treeflag |= P_TREE_ORPHANED;
     }
     child.p_pptr = parent;
@@ -609,7 +635,8 @@ export class KernelBuilder {
     const p = this.proc(pid, where, 'exit');
     if (p === m.proc0 || p === m.initproc) fail(`process ${pid} cannot exit in a running system`, where, 'exit');
     if (p.p_flag & P_SYSTEM) fail(`process ${pid} is a system process; kernel processes are not modelled exiting`, where, 'exit');
-    if ([...m.procs.values()].some((q) => q.p_state !== PRS_ZOMBIE && (q.p_flag & P_TRACED) && q.p_pptr === p && q.p_oppid !== p.p_pid)) {
+    // A process traced by p has p as its p_pptr, so it is on p's p_children (reparent keeps both in step).
+    if (p.p_children.some((q) => q.p_state !== PRS_ZOMBIE && (q.p_flag & P_TRACED) && q.p_pptr === p && q.p_oppid !== p.p_pid && m.procs.get(q.p_pid) === q)) {
       fail(`process ${pid} is tracing processes; a debugger exiting is not modelled (detach first)`, where, 'exit');
     }
     // Record the final cpu split (calcru at exit folds the pending time and remembers uu/su/tu).
@@ -660,7 +687,8 @@ export class KernelBuilder {
     }
     p.p_treeflag |= P_TREE_GRPEXITED;
     // Unlink from allproc; stays in the pid hash.
-    m.allproc.splice(m.allproc.indexOf(p), 1);
+    this.allprocRev.splice(this.allprocRev.lastIndexOf(p), 1);
+    this.allprocView = null;
     // Children go to their own reaper (a no-op for those whose reaper is p).
     for (const q of [...p.p_children]) {
       if (!(q.p_flag & P_TRACED)) {
@@ -682,8 +710,7 @@ export class KernelBuilder {
   /** proc_realparent. */
   realParent(child: Proc): Proc {
     if (!(child.p_treeflag & P_TREE_ORPHANED)) return child.p_pptr!.p_pid === child.p_oppid ? child.p_pptr! : child.p_reaper;
-    for (const q of this.model.procs.values()) if (q.p_orphans.includes(child)) return q;
-    return child.p_reaper;
+    return this.orphanList(child) ?? child.p_reaper;
   }
 
   wait(pid: number, by: number | undefined, where: string): void {
@@ -717,11 +744,17 @@ export class KernelBuilder {
   /** Final consistency checks (invariants the kernel keeps). */
   check(): void {
     this.resolvePending();
+    const onReaplist = new Map<Proc, Set<Proc>>();
+    const reaplist = (r: Proc) => {
+      let set = onReaplist.get(r);
+      if (!set) onReaplist.set(r, (set = new Set(r.p_reaplist)));
+      return set;
+    };
     for (const p of this.model.procs.values()) {
       const where = procName(p);
       if (p.p_pid === 0) continue;
       if (!p.p_pptr) fail('process has no parent', where, 'parent');
-      if (!p.p_reaper.p_reaplist.includes(p)) fail(`process is not on its reaper ${p.p_reaper.p_pid}'s list`, where, 'reaper');
+      if (!reaplist(p.p_reaper).has(p)) fail(`process is not on its reaper ${p.p_reaper.p_pid}'s list`, where, 'reaper');
       let q: Proc = p;
       for (let i = 0; i <= this.model.procs.size; i++) {
         if (q === this.model.proc0) break;

@@ -51,3 +51,21 @@ describe('random systems (src/kernel/random.ts)', () => {
     });
   }
 });
+
+describe('random generator at scale (incremental views of the process table)', () => {
+  for (const [seed, maxproc] of [[1, undefined], [2, 400], [3, 1024], [29, undefined]] as const) {
+    it(`seed ${seed}${maxproc ? `, maxproc ${maxproc} (pid reuse)` : ''}: every step's views equal full scans of the model`, () => {
+      // verifyViews recomputes each view (live processes, zombies, reapers, traced, each session's
+      // groups) the original way after every step and throws on the first difference.
+      const sc = randomScenario({ seed, processes: 400, verifyViews: true, ...(maxproc ? { maxproc } : {}) });
+      const plain = randomScenario({ seed, processes: 400, ...(maxproc ? { maxproc } : {}) });
+      expect(JSON.stringify(sc)).toBe(JSON.stringify(plain));
+    });
+  }
+  it('5000 forks take seconds, not minutes', () => {
+    const t = performance.now();
+    const sc = randomScenario({ seed: 5, processes: 5000 });
+    expect(sc.steps.filter((s) => 'fork' in s).length).toBeGreaterThanOrEqual(5000);
+    expect(performance.now() - t).toBeLessThan(60_000);
+  });
+});
