@@ -6,8 +6,8 @@
  *
  * The system is made with the simulator's own operations (KernelBuilder.fork/setsid/reapAcquire):
  * init forks session leaders (each a sub-reaper with its own credential), each leader forks 99
- * children; every process has two threads. (The random scenario generator is far too slow at this
- * size.) Each walk runs in a child process so its peak RSS (process.resourceUsage().maxRSS) is its
+ * children; every process has two threads. (The random generator now builds 100k-process systems in
+ * minutes rather than hours, still too slow for a bench run.) Each walk runs in a child process so its peak RSS (process.resourceUsage().maxRSS) is its
  * own: walkThreads (exported offsets only), KernelReader over the pid hash (proc, threads, cred,
  * prison, pgrp, session, vmspace, sigacts, pstats, sysentvec), and the exact-mode fill
  * (kernProcOut per process, kern.proc.all records) a later walker will run.
@@ -67,7 +67,7 @@ export function syntheticModel(n: number, arch = 'amd64'): KernelModel {
   return b.model;
 }
 
-interface WalkResult { mode: string; ms: number; procs: number; threads: number; records?: number; maxRssMB: number; sampledPeakMB: number; rssAtMB?: Record<string, number> }
+interface WalkResult { mode: string; ms: number; procs: number; threads: number; records?: number; maxRssMB: number; sampledPeakMB: number; rssAtMB?: Record<string, number>; mem?: KernelReader['mem']['stats'] }
 
 /** Runs in a child process: open the image, walk it one way, print JSON. */
 function walkChild(vmcore: string, kernel: string, mode: string): WalkResult {
@@ -76,6 +76,7 @@ function walkChild(vmcore: string, kernel: string, mode: string): WalkResult {
   let procs = 0, threads = 0, records = 0;
   const rssAt: Record<string, number> = {};
   let peak = 0;
+  let mem: WalkResult['mem'];
   const mark = () => {
     if (procs % 1000 === 0) peak = Math.max(peak, process.memoryUsage().rss);
     if (procs === 25_000 || procs === 50_000 || procs === 100_000) rssAt[procs] = Math.round(process.memoryUsage().rss / 1048576);
@@ -105,12 +106,13 @@ function walkChild(vmcore: string, kernel: string, mode: string): WalkResult {
       }
       mark();
     }
+    mem = r.mem.stats;
   }
   const ms = Math.round(performance.now() - t0);
   img.close();
   peak = Math.max(peak, process.memoryUsage().rss);
   // ru_maxrss of a spawned child starts from the parent's RSS at fork on Linux, so the sampled peak is reported too.
-  return { mode, ms, procs, threads, ...(records ? { records } : {}), maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024), sampledPeakMB: Math.round(peak / 1048576), ...(Object.keys(rssAt).length ? { rssAtMB: rssAt } : {}) };
+  return { mode, ms, procs, threads, ...(records ? { records } : {}), maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024), sampledPeakMB: Math.round(peak / 1048576), ...(Object.keys(rssAt).length ? { rssAtMB: rssAt } : {}), ...(mem ? { mem } : {}) };
   void KERN_PROC_ALL;
 }
 
@@ -138,7 +140,7 @@ async function run(): Promise<void> {
       console.log(`build: ${buildMs} ms, ${r.objects} kernel structs (${(r.bytes / 1048576).toFixed(0)} MiB), ${r.pages} pages, vmcore ${(size / 1048576).toFixed(0)} MiB; builder process peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
       for (const mode of ['walkThreads', 'readProc', 'exact']) {
         const w = runChild(vmcore, kernel, mode);
-        console.log(`${mode.padEnd(12)} open+walk ${String(w.ms).padStart(6)} ms  ${w.procs} procs ${w.threads} threads${w.records ? ` ${w.records} kinfo_proc records` : ''}  RSS peak (sampled) ${w.sampledPeakMB} MB, ru_maxrss ${w.maxRssMB} MB${w.rssAtMB ? `  RSS at ${Object.entries(w.rssAtMB).map(([k, v]) => `${Number(k) / 1000}k: ${v} MB`).join(', ')}` : ''}`);
+        console.log(`${mode.padEnd(12)} open+walk ${String(w.ms).padStart(6)} ms  ${w.procs} procs ${w.threads} threads${w.records ? ` ${w.records} kinfo_proc records` : ''}  RSS peak (sampled) ${w.sampledPeakMB} MB, ru_maxrss ${w.maxRssMB} MB${w.rssAtMB ? `  RSS at ${Object.entries(w.rssAtMB).map(([k, v]) => `${Number(k) / 1000}k: ${v} MB`).join(', ')}` : ''}${w.mem ? `  [${(w.mem.loads / w.procs).toFixed(1)} loads/proc, ${w.mem.chunkMisses} chunk reads, ${w.mem.translations} page translations]` : ''}`);
       }
       fs.rmSync(vmcore, { force: true });
     }
