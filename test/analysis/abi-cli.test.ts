@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { benchAbiDiff } from '../../src/analysis/abi/index.ts';
 import { cloneRev, edit } from './abi-helpers.ts';
 
@@ -12,6 +12,7 @@ function kvmkit(...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kvmkit-abi-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 function revFile(name: string, def: unknown): string {
   const f = path.join(tmp, `${name}.json`);
   fs.writeFileSync(f, JSON.stringify(def));
