@@ -18,10 +18,13 @@ export interface ErrorContext {
 
 export class KvmkitError extends Error {
   readonly context: ErrorContext;
+  /** The message without its bracketed context: what to use when wrapping it in another error. */
+  readonly text: string;
   constructor(message: string, context: ErrorContext = {}) {
     super(withContext(message, context));
     this.name = 'KvmkitError';
     this.context = context;
+    this.text = message;
   }
 }
 

@@ -29,7 +29,7 @@ export function decodeRecords(layout: StructLayout, bytes: Uint8Array, opts: { f
     try {
       records.push(codec.decode(bytes, i * layout.size));
     } catch (e) {
-      if (e instanceof KvmkitError) throw new KvmkitError(e.message, { ...e.context, file: opts.file, record: i, offset: (opts.baseOffset ?? 0) + i * layout.size });
+      if (e instanceof KvmkitError) throw new KvmkitError(e.text, { ...e.context, file: opts.file, record: i, offset: (opts.baseOffset ?? 0) + i * layout.size });
       throw e;
     }
   }
@@ -43,7 +43,7 @@ export function encodeRecords(layout: StructLayout, records: KRecord[]): Uint8Ar
     try {
       codec.encode(r, out, i * layout.size);
     } catch (e) {
-      if (e instanceof KvmkitError) throw new KvmkitError(e.message.replace(/ \[.*\]$/, ''), { ...e.context, record: i, offset: i * layout.size, struct: layout.struct, arch: layout.arch, revision: layout.revision });
+      if (e instanceof KvmkitError) throw new KvmkitError(e.text, { ...e.context, record: i, offset: i * layout.size, struct: layout.struct, arch: layout.arch, revision: layout.revision });
       throw e;
     }
   });

@@ -31,7 +31,7 @@ export class Amd64ElfDump extends BaseImage {
     try {
       this.elf = new ElfFile(src);
     } catch (e) {
-      if (e instanceof KvmkitError) throw new KvmkitError(`invalid core: ${e.message}`, { file: src.name, offset: 0 });
+      if (e instanceof KvmkitError) throw new KvmkitError(`invalid core: ${e.text}`, { ...e.context, file: src.name });
       throw e;
     }
     const h = this.elf.header;

@@ -27,7 +27,7 @@ export class KernelSymbols {
     try {
       this.elf = new ElfFile(src);
     } catch (e) {
-      if (e instanceof KvmkitError) throw new KvmkitError(`kernel is not an ELF file: ${e.message}`, { file: src.name, offset: 0 });
+      if (e instanceof KvmkitError) throw new KvmkitError(`kernel is not an ELF file: ${e.text}`, { ...e.context, file: src.name });
       throw e;
     }
   }

@@ -212,7 +212,7 @@ export function scenarioRunner(sc: Scenario, opts: LoadOptions): ScenarioRunner 
     } catch (e) {
       if (e instanceof SimError || e instanceof ScenarioError) {
         const ctx = { ...e.context, file, field: e instanceof SimError ? (e.context.field ? `${field}.${e.context.field}` : field) : e.context.field };
-        throw new ScenarioError(e.message.replace(/ \[.*\]$/, ''), ctx);
+        throw new ScenarioError(e.text, ctx);
       }
       throw new ScenarioError(`${(e as Error).message}`, { object: where, field, file });
     }

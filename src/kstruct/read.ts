@@ -52,7 +52,8 @@ export const MODEL_UNAVAILABLE: readonly string[] = [
 ];
 
 function describe(e: unknown): string {
-  if (e instanceof Error) return e.message.replace(/ \[.*\]$/, '');
+  if (e instanceof KvmkitError) return e.text;
+  if (e instanceof Error) return e.message;
   return String(e);
 }
 

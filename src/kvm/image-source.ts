@@ -23,8 +23,8 @@ export interface ImageSourceOptions {
 const MAX_LIST = 200_000;
 
 function errOf(e: unknown, object: string, fallback: bigint, pid?: number): WalkError {
-  if (e instanceof KstructReadError) return { code: /loops back/.test(e.message) ? 'cycle' : /longer than/.test(e.message) ? 'limit' : 'read', object, address: e.address, pid, message: e.message.replace(/ \[.*\]$/, '') };
-  if (e instanceof KvmkitError) return { code: 'read', object, address: fallback, pid, message: e.message.replace(/ \[.*\]$/, '') };
+  if (e instanceof KstructReadError) return { code: /loops back/.test(e.message) ? 'cycle' : /longer than/.test(e.message) ? 'limit' : 'read', object, address: e.address, pid, message: e.text };
+  if (e instanceof KvmkitError) return { code: 'read', object, address: fallback, pid, message: e.text };
   throw e;
 }
 

@@ -70,7 +70,7 @@ const encode: CommandModule = {
       try {
         return recordFromJson(layout, j, i);
       } catch (e) {
-        if (e instanceof KvmkitError) throw new KvmkitError(e.message.replace(/ \[.*\]$/, ''), { ...e.context, file: a.records as string });
+        if (e instanceof KvmkitError) throw new KvmkitError(e.text, { ...e.context, file: a.records as string });
         throw e;
       }
     });
