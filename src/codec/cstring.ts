@@ -10,6 +10,14 @@ export function decodeCString(b: Uint8Array, off: number, n: number): string {
   return s;
 }
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Lower-case hex of b[start, end): the form stale bytes and padding take in `_stale`. */
+export function hexOf(b: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i++) s += HEX[b[i]];
+  return s;
+}
+
 /** Hex of the bytes after the string's NUL when any is non-zero, else undefined. */
 export function staleTail(b: Uint8Array, off: number, n: number): string | undefined {
   let i = off;
@@ -18,11 +26,11 @@ export function staleTail(b: Uint8Array, off: number, n: number): string | undef
   if (i >= stop) return undefined;
   let nz = false;
   for (let j = i + 1; j < stop; j++) if (b[j] !== 0) { nz = true; break; }
-  return nz ? Buffer.from(b.subarray(i + 1, stop)).toString('hex') : undefined;
+  return nz ? hexOf(b, i + 1, stop) : undefined;
 }
 
 export function nonZeroHex(b: Uint8Array, off: number, n: number): string | undefined {
-  for (let j = off; j < off + n; j++) if (b[j] !== 0) return Buffer.from(b.subarray(off, off + n)).toString('hex');
+  for (let j = off; j < off + n; j++) if (b[j] !== 0) return hexOf(b, off, off + n);
   return undefined;
 }
 

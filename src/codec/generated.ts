@@ -1,6 +1,6 @@
 import { KvmkitError } from '../base/errors.ts';
 import type { StructLayout } from '../layout/index.ts';
-import { decodeCString, encodeCString, nonZeroHex, staleTail } from './cstring.ts';
+import { decodeCString, encodeCString, hexOf, nonZeroHex, staleTail } from './cstring.ts';
 import { planFor, type Plan, type PlanNode } from './plan.ts';
 import { checkScalar, readScalar, writeScalar } from './scalar.ts';
 import type { KRecord, Value } from './values.ts';
@@ -236,7 +236,6 @@ function tailView(b: Uint8Array): DataView {
   }
   return tailDv!;
 }
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 /** Last decoded value per string field (indexed by a number given to each field at code generation). */
 const lastStr: string[] = [];
 let nextStringField = 0;
@@ -279,13 +278,7 @@ const helpers = {
     const dvw = tailView(b);
     for (; i + 4 <= stop; i += 4) if (dvw.getUint32(i) !== 0) { any = true; break; }
     if (!any) for (; i < stop; i++) if (b[i] !== 0) { any = true; break; }
-    if (any) {
-      {
-        let hx = '';
-        for (let j = end + 1; j < stop; j++) hx += HEX[b[j]];
-        (st.v ??= {})[path] = hx;
-      }
-    }
+    if (any) (st.v ??= {})[path] = hexOf(b, end + 1, stop);
     return s;
   },
   es(b: Uint8Array, off: number, n: number, v: string, tail: string | undefined, path: string, rec: number | undefined) {

@@ -35,8 +35,3 @@ export function planFor(layout: StructLayout): Plan {
   }
   return p;
 }
-
-/** JS type of a scalar under the integer rule (see values.ts). */
-export function isBig(n: { size: number; ptr: boolean }): boolean {
-  return n.ptr || n.size === 8;
-}

@@ -16,5 +16,3 @@ export interface KRecord {
   [field: string]: Value | Record<string, string> | undefined;
   _stale?: Record<string, string>;
 }
-
-export const STALE = '_stale';
