@@ -1,6 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { KvmkitError, UsageError } from '../base/errors.ts';
 import { RecordView } from '../codec/index.ts';
 import { KERN_PROC_ALL, KERN_PROC_INC_THREAD, KERN_PROC_PID, KERN_PROC_PROC, NOCPU, NOCPU_OLD, MAXCPU_OLD, PID_MAX } from '../kernel/constants.ts';
@@ -9,6 +6,7 @@ import type { KernelImage } from '../image/image.ts';
 import { openImage } from '../image/open.ts';
 import type { NlistEntry } from '../image/symbols.ts';
 import { getLayout, type StructLayout } from '../layout/index.ts';
+import { kstructSource } from './image-source.ts';
 import { modelSource, type ModelFaults, type ProcessSource, type WalkError } from './source.ts';
 import { walkThreads } from './threads.ts';
 import { getProcs, type GetProcsOptions, type GetProcsResult, type KvmRecord } from './walk.ts';
@@ -92,26 +90,14 @@ export function kvmFromSource(src: ProcessSource, img?: KernelImage): Kd {
   return makeKd(src, img, src.revision, (op, arg, o) => getProcs(src, op, arg, o));
 }
 
-type KstructFactory = (img: KernelImage, opts: { revision?: string }) => ProcessSource | undefined;
-
-/** kstruct's reader as a process source, when src/kstruct exists (it is another module's work). */
-async function loadKstructSource(): Promise<KstructFactory | undefined> {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const adapter = path.join(here, 'image-source.ts');
-  if (!fs.existsSync(path.join(here, '..', 'kstruct', 'index.ts')) || !fs.existsSync(adapter)) return undefined;
-  const m = (await import(adapter)) as { kstructSource?: KstructFactory };
-  return m.kstructSource;
-}
-
 /** kvm_open2 for a dead kernel: the image, then the best reader for it. */
 export async function openKvm(vmcore: string, kernel: string, opts: OpenKvmOptions = {}): Promise<Kd> {
   const img = openImage(vmcore, kernel);
   try {
     if (opts.reader !== 'exported') {
-      const factory = await loadKstructSource();
-      const src = factory?.(img, { revision: opts.revision });
+      const src = kstructSource(img, { revision: opts.revision });
       if (src) return kvmFromSource(src, img);
-      if (opts.reader === 'kstruct') throw new KvmkitError(factory ? 'kstruct\'s reader does not recognise this kernel (no layouts for it)' : 'kstruct\'s reader (src/kstruct) is not available', { file: vmcore });
+      if (opts.reader === 'kstruct') throw new KvmkitError('kstruct\'s reader does not recognise this kernel (no layouts for it)', { file: vmcore });
     }
     const revision = opts.revision ?? 'fbsd14';
     return makeKd(undefined, img, revision, (op, arg, o) => exportedGetProcs(img, revision, op, arg, o));

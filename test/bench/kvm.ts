@@ -5,9 +5,8 @@
  * grows).
  *
  * Each measurement runs in a child process (`tsx test/bench/kvm.ts --child N`) so peak RSS is that
- * walk's. The system comes from an amd64 minidump built by kstruct's writer when src/kstruct has
- * one (cached under os.tmpdir(), keyed by the parameters, so repeated runs do not rebuild);
- * otherwise from the in-memory model (the model itself then dominates RSS and grows with N).
+ * walk's. The system is an amd64 minidump built by kstruct's writer (cached under os.tmpdir(),
+ * keyed by the parameters, so repeated runs do not rebuild).
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -32,27 +31,20 @@ interface ChildResult { n: number; source: string; records: number; buildMs: num
 
 async function child(n: number): Promise<ChildResult> {
   const { buildModel } = await import('../../src/kernel/index.ts');
-  const { kvmFromModel, openKvm } = await import('../../src/kvm/index.ts');
+  const { openKvm } = await import('../../src/kvm/index.ts');
+  const { buildImageFiles } = await import('../../src/kvm/image-source.ts');
   const t0 = performance.now();
-  let kd;
-  let source = 'in-memory model';
-  let cached: boolean | undefined;
-  const imageBuilder = await loadImageBuilder();
-  if (imageBuilder) {
-    const dir = path.join(os.tmpdir(), `kvmkit-bench-kvm-amd64-minidump-${n}x2`);
-    const core = path.join(dir, 'vmcore');
-    const kernel = path.join(dir, 'kernel');
-    cached = fs.existsSync(core) && fs.existsSync(kernel);
-    if (!cached) {
-      fs.mkdirSync(dir, { recursive: true });
-      imageBuilder(buildModel(benchScenario(n), { arch: 'amd64' }), { core, kernel, format: 'amd64-minidump', revision: 'fbsd15' });
-    }
-    if (global.gc) global.gc();
-    kd = await openKvm(core, kernel, { revision: 'fbsd15' });
-    source = `amd64 minidump (kstruct writer${cached ? ', cached' : ''})`;
-  } else {
-    kd = kvmFromModel(buildModel(benchScenario(n), { arch: 'amd64' }), 'fbsd15');
+  const dir = path.join(os.tmpdir(), `kvmkit-bench-kvm-amd64-minidump-${n}x2`);
+  const core = path.join(dir, 'vmcore');
+  const kernel = path.join(dir, 'kernel');
+  const cached = fs.existsSync(core) && fs.existsSync(kernel);
+  if (!cached) {
+    fs.mkdirSync(dir, { recursive: true });
+    buildImageFiles(buildModel(benchScenario(n), { arch: 'amd64' }), { core, kernel, format: 'amd64-minidump', revision: 'fbsd15' });
   }
+  if (global.gc) global.gc();
+  const kd = await openKvm(core, kernel, { revision: 'fbsd15' });
+  const source = `amd64 minidump (kstruct writer${cached ? ', cached' : ''})`;
   const t1 = performance.now();
   const rssBefore = process.memoryUsage().rss;
   let records = 0;
@@ -68,16 +60,6 @@ async function child(n: number): Promise<ChildResult> {
   kd.close();
   if (r.errors.length) throw new Error(`bench walk had errors: ${r.errors[0].message}`);
   return { n, source, records, buildMs: Math.round(t1 - t0), walkMs: Math.round(t2 - t1), rssBeforeMB: Math.round(rssBefore / 2 ** 20), peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), sampledPeakMB: Math.round(sampled / 2 ** 20), cached };
-}
-
-type ImageBuilder = (model: unknown, o: { core: string; kernel: string; format: string; revision: string }) => void;
-
-/** kstruct's image writer, adapted by src/kvm/image-source.ts when both exist. */
-async function loadImageBuilder(): Promise<ImageBuilder | undefined> {
-  const adapter = path.join(REPO, 'src/kvm/image-source.ts');
-  if (!fs.existsSync(adapter) || !fs.existsSync(path.join(REPO, 'src/kstruct/index.ts'))) return undefined;
-  const m = (await import(adapter)) as { buildImageFiles?: ImageBuilder };
-  return m.buildImageFiles;
 }
 
 export const section = {

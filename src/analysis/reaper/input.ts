@@ -6,6 +6,7 @@ import { hostRootViewer, jailViewer, type Viewer } from '../../kernel/fill.ts';
 import type { KernelModel } from '../../kernel/model.ts';
 import { loadScenarioFile } from '../../kernel/scenario.ts';
 import { sysctlKernProc } from '../../kernel/sysctl.ts';
+import { openKvm } from '../../kvm/index.ts';
 import { ReaperView, type ReaperSource } from './rebuild.ts';
 
 /**
@@ -98,26 +99,9 @@ export async function loadReaperInput(file: string, opts: ReaperInputOptions = {
   return { view, source, records };
 }
 
-interface KvmModule {
-  openKvm(vmcore: string, kernel: string, opts?: { revision?: string }): Promise<{
-    revision: string;
-    getProcs(op: number, arg?: number, opts?: Record<string, unknown>): { records: { value: KRecord; unavailable: string[] }[]; layout: { struct: string; arch: string; revision: string }; errors: { message: string }[] };
-    close(): void;
-  }>;
-}
-
-/** A crash dump through src/kvm (when that module provides openKvm). */
+/** A crash dump through the kvm walker. */
 async function kvmRecords(vmcore: string, kernel: string, rev?: string): Promise<{ records: KRecord[]; source: ReaperSource }> {
-  let mod: Partial<KvmModule> | undefined;
-  try {
-    mod = (await import(new URL('../../kvm/index.ts', import.meta.url).href)) as Partial<KvmModule>;
-  } catch {
-    mod = undefined;
-  }
-  if (!mod || typeof mod.openKvm !== 'function') {
-    throw new KvmkitError('reading a crash dump with --kernel is not available yet: the kvm walker (src/kvm, openKvm) is not in this build; use a records file or a scenario', { file: vmcore });
-  }
-  const kd = await mod.openKvm(vmcore, kernel, rev ? { revision: rev } : {});
+  const kd = await openKvm(vmcore, kernel, rev ? { revision: rev } : {});
   try {
     const r = kd.getProcs(KERN_PROC_ALL, 0, {});
     const recs = r.records;
