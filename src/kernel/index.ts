@@ -8,4 +8,5 @@ export * from './scenario.ts';
 export * from './rules.ts';
 export * from './fill.ts';
 export * from './sysctl.ts';
+export * from './pidhash.ts';
 export * from './random.ts';

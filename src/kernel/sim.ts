@@ -1,5 +1,6 @@
 import { KvmkitError } from '../base/errors.ts';
 import type { ArchName } from '../layout/index.ts';
+import { pidhashlockFor } from './pidhash.ts';
 import { AddressSpace, type ZoneKind } from './addr.ts';
 import { calcru1, procRux } from './calcru.ts';
 import {
@@ -144,8 +145,7 @@ export class KernelBuilder {
     let buckets = 1;
     while (buckets * 2 <= Math.floor(globals.maxproc / 4)) buckets *= 2;
     const pidhash = buckets - 1;
-    let pidhashlock = Math.floor((pidhash + 1) / 64);
-    if (pidhashlock > 0) pidhashlock -= 1;
+    const pidhashlock = pidhashlockFor(pidhash);
     const prison0: Prison = { addr: 0n, pr_id: 0, pr_name: '0', pr_parent: null };
     this.model = {
       arch,

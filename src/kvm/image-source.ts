@@ -165,10 +165,11 @@ export function imageSource(img: KernelImage, opts: ImageSourceOptions = {}): Pr
       try {
         heads = r.pidHashHeads();
       } catch (e) {
-        return [{ addrs: [], errors: [errOf(e, 'list', 0n)] }];
+        const error = errOf(e, 'list', 0n);
+        return { buckets: 1, bucket: () => ({ addrs: [], errors: [error] }) };
       }
       const off = kl.off('proc', 'p_hash.le_next');
-      return heads.map((h, j) => follow(h, off, `pidhashtbl[${j}]`));
+      return { buckets: heads.length, bucket: (j) => (heads[j] === 0n ? { addrs: [], errors: [] } : follow(heads[j], off, `pidhashtbl[${j}]`)) };
     },
     readProc(addr): ProcRead {
       r.checkpoint();

@@ -41,6 +41,17 @@ export interface ProcList {
   errors: WalkError[];
 }
 
+/**
+ * The pid hash of a source: its bucket count and each bucket's list, followed when asked for, so
+ * that a walk in bucket order reads each bucket's links right before the processes on it (and
+ * holds one bucket, not the table's 10⁵ addresses).
+ */
+export interface PidHash {
+  /** pidhash + 1. */
+  readonly buckets: number;
+  bucket(j: number): ProcList;
+}
+
 export interface ProcRead {
   addr: bigint;
   /** Absent when struct proc itself cannot be read. */
@@ -72,8 +83,8 @@ export interface ProcessSource {
   allproc(): ProcList;
   /** null when the kernel has no `zombproc` (every modern kernel). */
   zombproc(): ProcList | null;
-  /** The pid hash buckets (index = bucket), or null without `pidhashtbl`. */
-  pidhash(): ProcList[] | null;
+  /** The pid hash, or null without `pidhashtbl`. */
+  pidhash(): PidHash | null;
   readProc(addr: bigint): ProcRead;
   /**
    * `len` raw bytes of kernel memory holding a string of `owner` (td_wmesg/td_lockname: the
@@ -154,7 +165,7 @@ export function modelSource(model: KernelModel, revision: string, faults: ModelF
     symbol: (name) => symtab.get(name.replace(/^_/, '')),
     allproc: () => list(model.allproc, faults.allprocLoopAfter !== undefined ? { after: faults.allprocLoopAfter, to: faults.allprocLoopTo ?? 0 } : undefined),
     zombproc: () => (faults.zombproc ? list([...model.procs.values()].filter((p) => p.p_state === 2 && !model.allproc.includes(p))) : null),
-    pidhash: () => (hidden.has('pidhashtbl') ? null : model.pidhashtbl.map((b) => list(b))),
+    pidhash: () => (hidden.has('pidhashtbl') ? null : { buckets: model.pidhashtbl.length, bucket: (j) => list(model.pidhashtbl[j]) }),
     readProc(addr) {
       const p = byAddr.get(addr);
       if (!p || bad.has(addr)) return { addr, errors: [{ code: 'read', object: 'proc', address: addr, message: `cannot read proc at ${hex(addr)}` }] };

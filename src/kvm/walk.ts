@@ -7,11 +7,12 @@ import {
 } from '../kernel/constants.ts';
 import { fillKinfoProc, fillKinfoThread, hostRootViewer, type FillContext, type Viewer } from '../kernel/fill.ts';
 import type { Proc, Pstats, Session, Ucred, Vmspace } from '../kernel/model.ts';
+import { pidHashBuckets, pidhashlockFor } from '../kernel/pidhash.ts';
 import { liveRules } from '../kernel/rules.ts';
 import { kernProcOut, pCansee, selectorMatches } from '../kernel/sysctl.ts';
 import { archDef, getLayout, type StructLayout } from '../layout/index.ts';
 import { FIELD_RULES, zeroField, type LibkvmCtx } from './rules.ts';
-import type { ProcessSource, ProcList, WalkError } from './source.ts';
+import type { PidHash, ProcessSource, ProcList, WalkError } from './source.ts';
 
 /**
  * The kvm_getprocs walker over a process source (./source.ts), in two modes:
@@ -128,33 +129,29 @@ class RecordImpl implements KvmRecord {
   }
 }
 
-/** The pid-hash visit order over bucket lists (spec §2.2). */
-export function stripeOrder(buckets: ProcList[]): { addrs: bigint[]; errors: WalkError[] } {
-  const pidhash = buckets.length - 1;
-  let lock = Math.floor((pidhash + 1) / 64);
-  if (lock > 0) lock -= 1;
-  const addrs: bigint[] = [];
-  const errors: WalkError[] = [];
-  for (let i = 0; i <= lock; i++) {
-    for (let j = i; j <= pidhash; j += lock + 1) {
-      addrs.push(...buckets[j].addrs);
-      errors.push(...buckets[j].errors);
-    }
-  }
-  return { addrs, errors };
+/**
+ * The pid hash's buckets in the live sysctl's visit order (spec §2.2), each followed only when the
+ * walk reaches it. The stripe count is derived from the bucket count as procinit() derives it, not
+ * read from `pidhashlock`, so a damaged global cannot reorder the walk.
+ */
+function* pidHashLists(hash: PidHash): Generator<ProcList> {
+  const pidhash = hash.buckets - 1;
+  for (const j of pidHashBuckets(pidhash, pidhashlockFor(pidhash))) yield hash.bucket(j);
 }
 
 function unionFields(into: Set<string>, kinds: Iterable<string>, layout: StructLayout): void {
   for (const k of kinds) for (const f of FIELDS_FROM[k] ?? [k]) if (layout.fields.some((x) => x.name === f)) into.add(f);
 }
 
+const NOTHING_MISSING: ReadonlySet<string> = new Set();
+
 /**
  * Replace the objects a reader could not read with zero placeholders the fill functions accept,
  * and report which record fields that makes unavailable.
  */
-function patchMissing(src: ProcessSource, p: Proc, errors: WalkError[]): { p: Proc; missing: Set<string> } {
+function patchMissing(src: ProcessSource, p: Proc, errors: WalkError[]): { p: Proc; missing: ReadonlySet<string> } {
+  if (!errors.length && p.p_ucred && p.p_stats) return { p, missing: NOTHING_MISSING };
   const missing = new Set(errors.map((e) => e.object));
-  if (!missing.size && p.p_ucred && p.p_stats) return { p, missing };
   // A copy that reads through to p (image-read objects keep pointer members as class accessors, which a spread would drop).
   const q: Proc = Object.create(p) as Proc;
   const addrOf = (kind: string) => errors.find((e) => e.object === kind)?.address ?? 0n;
@@ -245,70 +242,77 @@ function exactGetProcs(src: ProcessSource, op: number, arg: number, opts: GetPro
   const notes: string[] = [];
   const em = emitter(layout, opts);
 
-  const buckets = src.pidhash();
-  let list: { addrs: bigint[]; errors: WalkError[] };
+  const hash = src.pidhash();
+  let lists: Iterable<ProcList>;
   let walked: GetProcsResult['walked'];
-  if (buckets) {
-    list = stripeOrder(buckets);
+  // Progress counts processes against nprocs when walking the hash (its length is known only at the end).
+  let total = 0;
+  if (hash) {
+    lists = pidHashLists(hash);
     walked = 'pidhash';
+    if (opts.onProgress) total = src.nprocs?.() ?? src.model.procs.size;
   } else {
     const a = src.allproc();
     const z = src.zombproc();
-    list = { addrs: [...a.addrs, ...(z?.addrs ?? [])], errors: [...a.errors, ...(z?.errors ?? [])] };
+    lists = z ? [a, z] : [a];
+    total = a.addrs.length + (z?.addrs.length ?? 0);
     walked = z ? 'allproc+zombproc' : 'allproc';
     notes.push(`the kernel has no pidhashtbl: processes in ${walked} order, not the live path's pid-hash order${z ? '' : '; zombies (only in the pid hash) are not reachable'}`);
   }
-  errors.push(...list.errors);
-  strictCheck(opts, errors, src);
   const globalsUnavail = new Set<string>();
   unionFields(globalsUnavail, src.unavailableGlobals, layout);
 
   const seen = new Set<bigint>();
-  const total = list.addrs.length;
   let done = 0;
-  for (const addr of list.addrs) {
-    if (opts.onProgress && ++done % 1024 === 0) opts.onProgress(done, total);
-    if (seen.has(addr)) {
-      errors.push({ code: 'cycle', object: 'proc', address: addr, message: `proc ${hex(addr)} is reached twice (corrupt pid hash)` });
+  walk: for (const list of lists) {
+    if (list.errors.length) {
+      errors.push(...list.errors);
       strictCheck(opts, errors, src);
-      continue;
     }
-    seen.add(addr);
-    const read = src.readProc(addr);
-    if (!read.proc) {
-      errors.push(...read.errors);
+    for (const addr of list.addrs) {
+      if (opts.onProgress && ++done % 1024 === 0) opts.onProgress(done, Math.max(total, done));
+      if (seen.has(addr)) {
+        errors.push({ code: 'cycle', object: 'proc', address: addr, message: `proc ${hex(addr)} is reached twice (corrupt pid hash)` });
+        strictCheck(opts, errors, src);
+        continue;
+      }
+      seen.add(addr);
+      const read = src.readProc(addr);
+      if (!read.proc) {
+        errors.push(...read.errors);
+        strictCheck(opts, errors, src);
+        continue;
+      }
+      if (read.proc.p_state === PRS_NEW) continue;
+      for (const e of read.errors) errors.push({ ...e, pid: e.pid ?? read.proc.p_pid });
       strictCheck(opts, errors, src);
-      continue;
+      const { p, missing } = patchMissing(src, read.proc, read.errors);
+      if (p.p_threads.length === 0) {
+        errors.push({ code: 'read', object: 'thread', address: p.addr, pid: p.p_pid, message: `proc ${hex(p.addr)} (pid ${p.p_pid}) has no readable thread: no record` });
+        strictCheck(opts, errors, src);
+        continue;
+      }
+      if (pCansee(ctx.viewer, p) !== 0) continue;
+      if (base === KERN_PROC_PID) {
+        // pget(): pid ≤ PID_MAX is a process id, above it a thread id.
+        if (arg <= PID_MAX ? p.p_pid !== arg : !p.p_threads.some((td) => td.td_tid === arg)) continue;
+      } else if (!selectorMatches(base, arg, p)) continue;
+      let unavailable: string[] = [];
+      if (missing.size || globalsUnavail.size || read.unavailable?.length) {
+        const u = new Set(globalsUnavail);
+        unionFields(u, missing, layout);
+        for (const f of read.unavailable ?? []) u.add(f);
+        unavailable = [...u];
+      }
+      let i = 0;
+      kernProcOut(ctx, p, flags, { native, compat }, (rec, tid) => {
+        const td = perThread ? p.p_threads[i++] : p.p_threads[0];
+        em.emit(p, addr, tid, td.addr, rec, unavailable);
+      });
+      if (base === KERN_PROC_PID) break walk;
     }
-    if (read.proc.p_state === PRS_NEW) continue;
-    for (const e of read.errors) errors.push({ ...e, pid: e.pid ?? read.proc.p_pid });
-    strictCheck(opts, errors, src);
-    const { p, missing } = patchMissing(src, read.proc, read.errors);
-    if (p.p_threads.length === 0) {
-      errors.push({ code: 'read', object: 'thread', address: p.addr, pid: p.p_pid, message: `proc ${hex(p.addr)} (pid ${p.p_pid}) has no readable thread: no record` });
-      strictCheck(opts, errors, src);
-      continue;
-    }
-    if (pCansee(ctx.viewer, p) !== 0) continue;
-    if (base === KERN_PROC_PID) {
-      // pget(): pid ≤ PID_MAX is a process id, above it a thread id.
-      if (arg <= PID_MAX ? p.p_pid !== arg : !p.p_threads.some((td) => td.td_tid === arg)) continue;
-    } else if (!selectorMatches(base, arg, p)) continue;
-    let unavailable: string[] = [];
-    if (missing.size || globalsUnavail.size || read.unavailable?.length) {
-      const u = new Set(globalsUnavail);
-      unionFields(u, missing, layout);
-      for (const f of read.unavailable ?? []) u.add(f);
-      unavailable = [...u];
-    }
-    let i = 0;
-    kernProcOut(ctx, p, flags, { native, compat }, (rec, tid) => {
-      const td = perThread ? p.p_threads[i++] : p.p_threads[0];
-      em.emit(p, addr, tid, td.addr, rec, unavailable);
-    });
-    if (base === KERN_PROC_PID) break;
   }
-  opts.onProgress?.(total, total);
+  opts.onProgress?.(done, done);
   return result('exact', op, arg, layout, walked, em, errors, notes);
 }
 
