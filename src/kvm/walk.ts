@@ -169,19 +169,19 @@ function patchMissing(src: ProcessSource, p: Proc, errors: WalkError[]): { p: Pr
   return { p: q, missing };
 }
 
-interface Emitter {
+export interface Emitter {
   records: KvmRecord[];
   count: number;
-  emit(p: Proc, paddr: bigint, tid: number, tdaddr: bigint, bytes: Uint8Array, unavailable: string[]): void;
+  emit(pid: number, paddr: bigint, tid: number, tdaddr: bigint, bytes: Uint8Array, unavailable: string[]): void;
 }
 
-function emitter(layout: StructLayout, opts: GetProcsOptions): Emitter {
+export function emitter(layout: StructLayout, opts: GetProcsOptions): Emitter {
   const keep = opts.keep ?? true;
   const e: Emitter = {
     records: [],
     count: 0,
-    emit(p, paddr, tid, tdaddr, bytes, unavailable) {
-      const r = new RecordImpl(layout, e.count++, p.p_pid, tid, paddr, tdaddr, keep ? bytes.slice() : bytes, unavailable);
+    emit(pid, paddr, tid, tdaddr, bytes, unavailable) {
+      const r = new RecordImpl(layout, e.count++, pid, tid, paddr, tdaddr, keep ? bytes.slice() : bytes, unavailable);
       if (keep) e.records.push(r);
       opts.onRecord?.(r);
     },
@@ -189,7 +189,7 @@ function emitter(layout: StructLayout, opts: GetProcsOptions): Emitter {
   return e;
 }
 
-function result(mode: KvmMode, op: number, arg: number, layout: StructLayout, walked: GetProcsResult['walked'], em: Emitter, errors: WalkError[], notes: string[], libkvm?: GetProcsResult['libkvm']): GetProcsResult {
+export function result(mode: KvmMode, op: number, arg: number, layout: StructLayout, walked: GetProcsResult['walked'], em: Emitter, errors: WalkError[], notes: string[], libkvm?: GetProcsResult['libkvm']): GetProcsResult {
   const seen = new Set<string>();
   errors = errors.filter((e) => {
     const k = `${e.code}|${e.object}|${e.address}|${e.pid}`;
@@ -205,7 +205,7 @@ function result(mode: KvmMode, op: number, arg: number, layout: StructLayout, wa
   };
 }
 
-function strictCheck(opts: GetProcsOptions, errors: WalkError[], src: ProcessSource): void {
+export function strictCheck(opts: GetProcsOptions, errors: WalkError[], src: ProcessSource): void {
   if (opts.strict && errors.length) {
     const e = errors[0];
     throw new KvmkitError(`--strict: ${e.message}${errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''})` : ''}`, { file: src.name, address: e.address, object: e.object });
@@ -227,7 +227,25 @@ export function getProcs(src: ProcessSource, op: number, arg: number, opts: GetP
 
 // ---------------------------------------------------------------- exact mode
 
-function exactGetProcs(src: ProcessSource, op: number, arg: number, opts: GetProcsOptions): GetProcsResult {
+/** What an exact-mode walk decides once: layouts, fill context, selector and record flags. */
+export interface ExactWalk {
+  src: ProcessSource;
+  ctx: FillContext;
+  native: StructLayout;
+  compat?: StructLayout;
+  /** The layout of the records produced (compat when compat32). */
+  layout: StructLayout;
+  /** The selector (op without KERN_PROC_INC_THREAD) and its argument. */
+  base: number;
+  arg: number;
+  perThread: boolean;
+  /** kern_proc_out flags (NOTHREADS, MASK32). */
+  flags: number;
+  /** Record fields unavailable in every record (globals that could not be read). */
+  globalsUnavail: ReadonlySet<string>;
+}
+
+export function exactWalk(src: ProcessSource, op: number, arg: number, opts: GetProcsOptions): ExactWalk {
   const model = src.model;
   const revision = src.revision;
   const native = getLayout('kinfo_proc', src.arch, revision);
@@ -238,82 +256,111 @@ function exactGetProcs(src: ProcessSource, op: number, arg: number, opts: GetPro
   const { base, perThread } = decodeOp(op, opts.threads);
   let flags = perThread ? 0 : KERN_PROC_NOTHREADS;
   if (compat) flags |= KERN_PROC_MASK32;
-  const errors: WalkError[] = [];
-  const notes: string[] = [];
-  const em = emitter(layout, opts);
-
-  const hash = src.pidhash();
-  let lists: Iterable<ProcList>;
-  let walked: GetProcsResult['walked'];
-  // Progress counts processes against nprocs when walking the hash (its length is known only at the end).
-  let total = 0;
-  if (hash) {
-    lists = pidHashLists(hash);
-    walked = 'pidhash';
-    if (opts.onProgress) total = src.nprocs?.() ?? src.model.procs.size;
-  } else {
-    const a = src.allproc();
-    const z = src.zombproc();
-    lists = z ? [a, z] : [a];
-    total = a.addrs.length + (z?.addrs.length ?? 0);
-    walked = z ? 'allproc+zombproc' : 'allproc';
-    notes.push(`the kernel has no pidhashtbl: processes in ${walked} order, not the live path's pid-hash order${z ? '' : '; zombies (only in the pid hash) are not reachable'}`);
-  }
   const globalsUnavail = new Set<string>();
   unionFields(globalsUnavail, src.unavailableGlobals, layout);
+  return { src, ctx, native, compat, layout, base, arg, perThread, flags, globalsUnavail };
+}
 
+/** Where visitProc hands each record: the process, its thread, the record bytes (valid during the call). */
+export type RecordSink = (p: Proc, tid: number, tdaddr: bigint, rec: Uint8Array, unavailable: string[]) => void;
+
+/**
+ * One process of an exact-mode walk: read it, decide as the live path does whether it is listed
+ * (PRS_NEW, p_cansee, the selector), and hand its records to `sink`. Errors met are pushed to
+ * `errors`, and `check` runs after each push (the --strict exception, before any record of the
+ * failing process). Returns true when the walk is over (a KERN_PROC_PID match).
+ */
+export function visitProc(w: ExactWalk, addr: bigint, errors: WalkError[], check: () => void, sink: RecordSink): boolean {
+  const { src, ctx, base, arg } = w;
+  const read = src.readProc(addr);
+  if (!read.proc) {
+    errors.push(...read.errors);
+    check();
+    return false;
+  }
+  if (read.proc.p_state === PRS_NEW) return false;
+  if (read.errors.length) {
+    for (const e of read.errors) errors.push({ ...e, pid: e.pid ?? read.proc.p_pid });
+    check();
+  }
+  const { p, missing } = patchMissing(src, read.proc, read.errors);
+  if (p.p_threads.length === 0) {
+    errors.push({ code: 'read', object: 'thread', address: p.addr, pid: p.p_pid, message: `proc ${hex(p.addr)} (pid ${p.p_pid}) has no readable thread: no record` });
+    check();
+    return false;
+  }
+  if (pCansee(ctx.viewer, p) !== 0) return false;
+  if (base === KERN_PROC_PID) {
+    // pget(): pid ≤ PID_MAX is a process id, above it a thread id.
+    if (arg <= PID_MAX ? p.p_pid !== arg : !p.p_threads.some((td) => td.td_tid === arg)) return false;
+  } else if (!selectorMatches(base, arg, p)) return false;
+  let unavailable: string[] = NONE;
+  if (missing.size || w.globalsUnavail.size || read.unavailable?.length) {
+    const u = new Set(w.globalsUnavail);
+    unionFields(u, missing, w.layout);
+    for (const f of read.unavailable ?? []) u.add(f);
+    unavailable = [...u];
+  }
+  let i = 0;
+  const perThread = w.perThread;
+  kernProcOut(ctx, p, w.flags, w, (rec, tid) => {
+    const td = perThread ? p.p_threads[i++] : p.p_threads[0];
+    sink(p, tid, td.addr, rec, unavailable);
+  });
+  return base === KERN_PROC_PID;
+}
+
+const NONE: string[] = [];
+
+/** The walk's lists in visit order and what the result says about them. */
+export function walkLists(src: ProcessSource, wantTotal: boolean): { lists: Iterable<ProcList>; walked: GetProcsResult['walked']; total: number; notes: string[] } {
+  const hash = src.pidhash();
+  if (hash) {
+    // Progress counts processes against nprocs (the hash's length is known only at the end).
+    return { lists: pidHashLists(hash), walked: 'pidhash', total: wantTotal ? src.nprocs?.() ?? src.model.procs.size : 0, notes: [] };
+  }
+  const a = src.allproc();
+  const z = src.zombproc();
+  const walked = z ? 'allproc+zombproc' : 'allproc';
+  return {
+    lists: z ? [a, z] : [a],
+    walked,
+    total: a.addrs.length + (z?.addrs.length ?? 0),
+    notes: [`the kernel has no pidhashtbl: processes in ${walked} order, not the live path's pid-hash order${z ? '' : '; zombies (only in the pid hash) are not reachable'}`],
+  };
+}
+
+/** A process reached twice: the walk lists it once (the first time) and reports the repeat. */
+export function repeatError(addr: bigint): WalkError {
+  return { code: 'cycle', object: 'proc', address: addr, message: `proc ${hex(addr)} is reached twice (corrupt pid hash)` };
+}
+
+function exactGetProcs(src: ProcessSource, op: number, arg: number, opts: GetProcsOptions): GetProcsResult {
+  const w = exactWalk(src, op, arg, opts);
+  const errors: WalkError[] = [];
+  const em = emitter(w.layout, opts);
+  const { lists, walked, total, notes } = walkLists(src, !!opts.onProgress);
+  const check = () => strictCheck(opts, errors, src);
   const seen = new Set<bigint>();
   let done = 0;
   walk: for (const list of lists) {
     if (list.errors.length) {
       errors.push(...list.errors);
-      strictCheck(opts, errors, src);
+      check();
     }
     for (const addr of list.addrs) {
       if (opts.onProgress && ++done % 1024 === 0) opts.onProgress(done, Math.max(total, done));
       if (seen.has(addr)) {
-        errors.push({ code: 'cycle', object: 'proc', address: addr, message: `proc ${hex(addr)} is reached twice (corrupt pid hash)` });
-        strictCheck(opts, errors, src);
+        errors.push(repeatError(addr));
+        check();
         continue;
       }
       seen.add(addr);
-      const read = src.readProc(addr);
-      if (!read.proc) {
-        errors.push(...read.errors);
-        strictCheck(opts, errors, src);
-        continue;
-      }
-      if (read.proc.p_state === PRS_NEW) continue;
-      for (const e of read.errors) errors.push({ ...e, pid: e.pid ?? read.proc.p_pid });
-      strictCheck(opts, errors, src);
-      const { p, missing } = patchMissing(src, read.proc, read.errors);
-      if (p.p_threads.length === 0) {
-        errors.push({ code: 'read', object: 'thread', address: p.addr, pid: p.p_pid, message: `proc ${hex(p.addr)} (pid ${p.p_pid}) has no readable thread: no record` });
-        strictCheck(opts, errors, src);
-        continue;
-      }
-      if (pCansee(ctx.viewer, p) !== 0) continue;
-      if (base === KERN_PROC_PID) {
-        // pget(): pid ≤ PID_MAX is a process id, above it a thread id.
-        if (arg <= PID_MAX ? p.p_pid !== arg : !p.p_threads.some((td) => td.td_tid === arg)) continue;
-      } else if (!selectorMatches(base, arg, p)) continue;
-      let unavailable: string[] = [];
-      if (missing.size || globalsUnavail.size || read.unavailable?.length) {
-        const u = new Set(globalsUnavail);
-        unionFields(u, missing, layout);
-        for (const f of read.unavailable ?? []) u.add(f);
-        unavailable = [...u];
-      }
-      let i = 0;
-      kernProcOut(ctx, p, flags, { native, compat }, (rec, tid) => {
-        const td = perThread ? p.p_threads[i++] : p.p_threads[0];
-        em.emit(p, addr, tid, td.addr, rec, unavailable);
-      });
-      if (base === KERN_PROC_PID) break walk;
+      if (visitProc(w, addr, errors, check, (p, tid, tdaddr, rec, unavailable) => em.emit(p.p_pid, addr, tid, tdaddr, rec, unavailable))) break walk;
     }
   }
   opts.onProgress?.(done, done);
-  return result('exact', op, arg, layout, walked, em, errors, notes);
+  return result('exact', op, arg, w.layout, walked, em, errors, notes);
 }
 
 // ---------------------------------------------------------------- libkvm mode
@@ -482,7 +529,7 @@ function libkvmGetProcs(src: ProcessSource, op: number, arg: number, opts: GetPr
         c.td = isZombie ? null : td;
         for (const r of FIELD_RULES) r.apply(c);
         if (ucredFailed) for (const f of CRED_FIELDS) zeroField(K, f);
-        em.emit(p, addr, isZombie ? 0 : td.td_tid, td.addr, K.record(), unavailable);
+        em.emit(p.p_pid, addr, isZombie ? 0 : td.td_tid, td.addr, K.record(), unavailable);
         c.first = false;
       }
       if (!isZombie && perThread) fatalOf('thread');
