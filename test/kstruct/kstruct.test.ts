@@ -162,6 +162,27 @@ describe('reader', () => {
     expect(order).toEqual(want);
   });
 
+  it("the shell model's procs map survives checkpoints as the same Map, holding what was read since", () => {
+    const r = new KernelReader(img, { cacheLimit: 3 });
+    const shell = r.modelShell();
+    const procs = shell.procs;
+    expect(procs).toBeInstanceOf(Map);
+    const seen = new Set(procs.keys());
+    const addrs = [...r.pidHashOrder()];
+    for (const a of addrs) {
+      r.checkpoint();
+      const p = r.proc(a);
+      expect(shell.procs).toBe(procs);
+      expect(procs.get(p.p_pid)).toBe(p);
+      expect(procs.has(p.p_pid)).toBe(true);
+      expect([...procs.values()]).toContain(p);
+      expect(new Map(procs).get(p.p_pid)).toBe(p);
+      expect(procs.size).toBe([...procs].length);
+      seen.add(p.p_pid);
+    }
+    expect(seen.size).toBe(model.procs.size);
+  });
+
   it('an unreadable object is an error naming its address, struct and the pointer followed', () => {
     const r = new KernelReader(img);
     const bad = 0xfffff8007ff00000n;
