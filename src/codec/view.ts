@@ -4,6 +4,15 @@ import { decodeCString } from './cstring.ts';
 import { checkScalar, readScalar, writeScalar } from './scalar.ts';
 
 /**
+ * A leaf named by its dotted path, or the Leaf itself. Code that writes the same fields of many
+ * records (the live path's fill) resolves its leaves once per layout and passes the Leaf objects:
+ * a path costs a hash lookup per call.
+ */
+export type LeafRef = string | Leaf;
+
+const TWO32 = 2 ** 32;
+
+/**
  * A lazy, mutable view over one record's bytes — the TypeScript counterpart of a C struct pointer.
  * Reading three fields of a record costs three reads, not a decode; writing goes straight to the
  * bytes, so code that fills a record (the live path, the compat copyout) behaves like the kernel's
@@ -35,21 +44,21 @@ export class RecordView {
     return this.layout.leaf(path);
   }
 
-  get(path: string): number | bigint | string {
-    const l = this.layout.leaf(path);
+  get(path: LeafRef): number | bigint | string {
+    const l = this.resolve(path);
     const off = this.offset + l.offset;
     if (l.kind === 'string') return decodeCString(this.bytes, off, l.size);
-    if (l.count !== undefined) throw new KvmkitError('array leaf: use getArray or getAt', { field: path, struct: this.layout.struct });
+    if (l.count !== undefined) throw new KvmkitError('array leaf: use getArray or getAt', { field: l.path, struct: this.layout.struct });
     return readScalar(this.dv, off, l.elemSize, l.signed, l.kind === 'pointer', this.le);
   }
 
-  getAt(path: string, i: number): number | bigint {
+  getAt(path: LeafRef, i: number): number | bigint {
     const l = this.arrayLeaf(path, i);
     return readScalar(this.dv, this.offset + l.offset + i * l.elemSize, l.elemSize, l.signed, l.kind === 'pointer', this.le);
   }
 
-  getArray(path: string): (number | bigint)[] {
-    const l = this.layout.leaf(path);
+  getArray(path: LeafRef): (number | bigint)[] {
+    const l = this.resolve(path);
     const n = l.count ?? 1;
     const out: (number | bigint)[] = [];
     for (let i = 0; i < n; i++) out.push(readScalar(this.dv, this.offset + l.offset + i * l.elemSize, l.elemSize, l.signed, l.kind === 'pointer', this.le));
@@ -57,21 +66,21 @@ export class RecordView {
   }
 
   /** Set a scalar leaf, or a whole array leaf from an array (missing tail elements become 0). */
-  set(path: string, value: number | bigint | (number | bigint)[]): void {
-    const l = this.layout.leaf(path);
-    if (l.kind === 'string') throw new KvmkitError('string leaf: use strlcpy or setBytes', { field: path, struct: this.layout.struct });
+  set(path: LeafRef, value: number | bigint | (number | bigint)[]): void {
+    const l = this.resolve(path);
+    if (l.kind === 'string') throw new KvmkitError('string leaf: use strlcpy or setBytes', { field: l.path, struct: this.layout.struct });
     if (Array.isArray(value)) {
       const n = l.count ?? 1;
-      if (value.length > n) throw new KvmkitError(`${value.length} values for an array of ${n}`, { field: path, struct: this.layout.struct });
-      for (let i = 0; i < n; i++) this.setAt(path, i, value[i] ?? 0);
+      if (value.length > n) throw new KvmkitError(`${value.length} values for an array of ${n}`, { field: l.path, struct: this.layout.struct });
+      for (let i = 0; i < n; i++) this.setAt(l, i, value[i] ?? 0);
       return;
     }
-    if (l.count !== undefined) throw new KvmkitError('array leaf: give an array or use setAt', { field: path, struct: this.layout.struct });
+    if (l.count !== undefined) throw new KvmkitError('array leaf: give an array or use setAt', { field: l.path, struct: this.layout.struct });
     const ptr = l.kind === 'pointer';
-    writeScalar(this.dv, this.offset + l.offset, l.elemSize, l.signed, ptr, this.le, checkScalar(value, l.elemSize, l.signed, ptr, path, undefined, this.layout.struct));
+    writeScalar(this.dv, this.offset + l.offset, l.elemSize, l.signed, ptr, this.le, checkScalar(value, l.elemSize, l.signed, ptr, l.path, undefined, this.layout.struct));
   }
 
-  setAt(path: string, i: number, value: number | bigint): void {
+  setAt(path: LeafRef, i: number, value: number | bigint): void {
     const l = this.arrayLeaf(path, i);
     const ptr = l.kind === 'pointer';
     if (typeof value === 'number' && l.elemSize === 4 && !ptr && Number.isInteger(value) && (l.signed ? value >= -0x80000000 && value <= 0x7fffffff : value >= 0 && value <= 0xffffffff)) {
@@ -80,23 +89,32 @@ export class RecordView {
       else this.dv.setUint32(this.offset + l.offset + i * 4, value, this.le);
       return;
     }
-    writeScalar(this.dv, this.offset + l.offset + i * l.elemSize, l.elemSize, l.signed, ptr, this.le, checkScalar(value, l.elemSize, l.signed, ptr, `${path}[${i}]`, undefined, this.layout.struct));
+    writeScalar(this.dv, this.offset + l.offset + i * l.elemSize, l.elemSize, l.signed, ptr, this.le, checkScalar(value, l.elemSize, l.signed, ptr, `${l.path}[${i}]`, undefined, this.layout.struct));
   }
 
   /**
    * Assign with C conversion semantics: the value is reduced modulo 2^(8·size) and reinterpreted
    * by the destination's signedness, as `dst = src` does in C (the compat copyout's CP()).
    */
-  assign(path: string, value: number | bigint): void {
-    const l = this.layout.leaf(path);
-    if (l.kind === 'string' || l.count !== undefined) throw new KvmkitError('assign takes a scalar leaf', { field: path, struct: this.layout.struct });
-    if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new KvmkitError(`value ${value} is not an exact integer`, { field: path, struct: this.layout.struct });
+  assign(path: LeafRef, value: number | bigint): void {
+    const l = this.resolve(path);
+    if (l.kind === 'string' || l.count !== undefined) throw new KvmkitError('assign takes a scalar leaf', { field: l.path, struct: this.layout.struct });
+    if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new KvmkitError(`value ${value} is not an exact integer`, { field: l.path, struct: this.layout.struct });
     // DataView's setters reduce modulo 2^n exactly as a C conversion to an n-bit type does (and
     // the bits are the same whatever the destination's signedness), so no range check applies.
     const off = this.offset + l.offset;
     switch (l.elemSize) {
       case 8:
-        this.dv.setBigUint64(off, BigInt.asUintN(64, typeof value === 'bigint' ? value : BigInt(value)), this.le);
+        // setBigUint64 takes its argument modulo 2^64 (ToBigUint64); a number (safe, so |x| < 2^53)
+        // is written as two 32-bit words without a BigInt: x = hi·2^32 + lo with 0 ≤ lo < 2^32,
+        // hi the (signed) high word, exact in doubles.
+        if (typeof value === 'bigint') this.dv.setBigUint64(off, value, this.le);
+        else {
+          const hi = Math.floor(value / TWO32);
+          const lo = value - hi * TWO32;
+          this.dv.setUint32(this.le ? off : off + 4, lo, this.le);
+          this.dv.setUint32(this.le ? off + 4 : off, hi >>> 0, this.le);
+        }
         return;
       case 4:
         this.dv.setUint32(off, typeof value === 'bigint' ? Number(BigInt.asUintN(32, value)) : value, this.le);
@@ -109,36 +127,86 @@ export class RecordView {
     }
   }
 
-  /** C strlcpy into a char array: at most N−1 bytes, then one NUL; bytes after the NUL untouched. */
-  strlcpy(path: string, s: string | Uint8Array): void {
-    const l = this.stringLeaf(path);
-    const src = typeof s === 'string' ? Buffer.from(s, 'latin1') : s;
-    let len = src.indexOf(0);
-    if (len < 0) len = src.length;
-    const n = Math.min(len, l.size - 1);
+  /**
+   * `dst |= bits` (set) or `dst &= ~bits` (clear) on an integer leaf, for flag bits below 2^31:
+   * only the low 32-bit word of the field can change, so it is done there, whatever the rest holds.
+   */
+  orBits(path: LeafRef, bits: number): void {
+    this.updateLowWord(path, bits, true);
+  }
+
+  clearBits(path: LeafRef, bits: number): void {
+    this.updateLowWord(path, bits, false);
+  }
+
+  private updateLowWord(path: LeafRef, bits: number, set: boolean): void {
+    const l = this.resolve(path);
+    if (l.kind === 'string' || l.count !== undefined) throw new KvmkitError('flag bits need a scalar leaf', { field: l.path, struct: this.layout.struct });
+    if (!Number.isInteger(bits) || bits < 0 || bits > 0x7fffffff) throw new KvmkitError(`flag bits ${bits} are not below 2^31`, { field: l.path, struct: this.layout.struct });
     const off = this.offset + l.offset;
-    this.bytes.set(src.subarray(0, n), off);
-    this.bytes[off + n] = 0;
+    switch (l.elemSize) {
+      case 8:
+      case 4: {
+        const w = l.elemSize === 8 && !this.le ? off + 4 : off;
+        const x = this.dv.getUint32(w, this.le);
+        this.dv.setUint32(w, set ? x | bits : x & ~bits, this.le);
+        return;
+      }
+      case 2: {
+        const x = this.dv.getUint16(off, this.le);
+        this.dv.setUint16(off, set ? x | bits : x & ~bits, this.le);
+        return;
+      }
+      default: {
+        const x = this.dv.getUint8(off);
+        this.dv.setUint8(off, set ? x | bits : x & ~bits);
+      }
+    }
+  }
+
+  /** C strlcpy into a char array: at most N−1 bytes, then one NUL; bytes after the NUL untouched. */
+  strlcpy(path: LeafRef, s: string | Uint8Array): void {
+    const l = this.stringLeaf(path);
+    if (l.size === 0) return; // strlcpy(dst, src, 0) writes nothing
+    const off = this.offset + l.offset;
+    const max = l.size - 1;
+    const b = this.bytes;
+    let n = 0;
+    if (typeof s === 'string') {
+      // A string is its latin1 bytes (each UTF-16 unit's low byte, as Buffer.from(s, 'latin1')),
+      // written as they are read: no intermediate buffer. The source ends at its first NUL.
+      for (; n < max && n < s.length; n++) {
+        const c = s.charCodeAt(n) & 0xff;
+        if (c === 0) break;
+        b[off + n] = c;
+      }
+    } else {
+      let len = s.indexOf(0);
+      if (len < 0) len = s.length;
+      n = Math.min(len, max);
+      b.set(s.subarray(0, n), off);
+    }
+    b[off + n] = 0;
   }
 
   /** Copy raw bytes into a leaf (e.g. libkvm's 18-byte copy of s_login); must fit exactly or be shorter. */
-  setBytes(path: string, src: Uint8Array): void {
-    const l = this.layout.leaf(path);
-    if (src.length > l.size) throw new KvmkitError(`${src.length} bytes do not fit the ${l.size}-byte field`, { field: path, struct: this.layout.struct });
+  setBytes(path: LeafRef, src: Uint8Array): void {
+    const l = this.resolve(path);
+    if (src.length > l.size) throw new KvmkitError(`${src.length} bytes do not fit the ${l.size}-byte field`, { field: l.path, struct: this.layout.struct });
     this.bytes.set(src, this.offset + l.offset);
   }
 
-  getBytes(path: string): Uint8Array {
-    const l = this.layout.leaf(path);
+  getBytes(path: LeafRef): Uint8Array {
+    const l = this.resolve(path);
     return this.bytes.subarray(this.offset + l.offset, this.offset + l.offset + l.size);
   }
 
-  zero(path?: string): void {
+  zero(path?: LeafRef): void {
     if (path === undefined) {
       this.bytes.fill(0, this.offset, this.offset + this.layout.size);
       return;
     }
-    const l = this.layout.leaf(path);
+    const l = this.resolve(path);
     this.bytes.fill(0, this.offset + l.offset, this.offset + l.offset + l.size);
   }
 
@@ -147,16 +215,20 @@ export class RecordView {
     return this.bytes.subarray(this.offset, this.offset + this.layout.size);
   }
 
-  private stringLeaf(path: string): Leaf {
-    const l = this.layout.leaf(path);
-    if (l.kind !== 'string') throw new KvmkitError('not a char array', { field: path, struct: this.layout.struct });
+  private resolve(path: LeafRef): Leaf {
+    return typeof path === 'string' ? this.layout.leaf(path) : path;
+  }
+
+  private stringLeaf(path: LeafRef): Leaf {
+    const l = this.resolve(path);
+    if (l.kind !== 'string') throw new KvmkitError('not a char array', { field: l.path, struct: this.layout.struct });
     return l;
   }
 
-  private arrayLeaf(path: string, i: number): Leaf {
-    const l = this.layout.leaf(path);
+  private arrayLeaf(path: LeafRef, i: number): Leaf {
+    const l = this.resolve(path);
     const n = l.count ?? 1;
-    if (!Number.isInteger(i) || i < 0 || i >= n) throw new KvmkitError(`index ${i} out of range 0..${n - 1}`, { field: path, struct: this.layout.struct });
+    if (!Number.isInteger(i) || i < 0 || i >= n) throw new KvmkitError(`index ${i} out of range 0..${n - 1}`, { field: l.path, struct: this.layout.struct });
     return l;
   }
 }

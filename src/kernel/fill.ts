@@ -1,3 +1,4 @@
+import type { Leaf } from '../layout/index.ts';
 import type { RecordView } from '../codec/index.ts';
 import { cputick2usec, calcru1, procRux, rufetchCalcru, rufetchtd, threadRux, timevalAdd } from './calcru.ts';
 import {
@@ -6,6 +7,7 @@ import {
   PRS_NORMAL, PRS_ZOMBIE, PS_INMEM, SIDL, SLOCK, SRUN, SSLEEP, SSTOP, SWAIT, SZOMB, TDI_LOCK, TDI_SLEEPING, TDI_SWAPPED,
   TDP_ALTSTACK, TDS_CAN_RUN, TDS_RUNNING, TDS_RUNQ,
 } from './constants.ts';
+import { kinfoLeaves, type RusageLeaves, type TimevalLeaves } from './kinfo-leaves.ts';
 import { jailed, RU_COUNTERS, type KernelModel, type Pgrp, type Prison, type Proc, type Rusage, type Sigset, type Thread, type Timeval, type Tty, type Ucred } from './model.ts';
 import type { LiveRules } from './rules.ts';
 
@@ -48,37 +50,27 @@ export function jailViewer(model: KernelModel, prison: Prison, uid = 0): Viewer 
   return { cred: { cr_uid: uid, cr_ruid: uid, cr_gid: 0, cr_groups: [], cr_prison: prison }, privileged: prison === model.prison0 && uid === 0, seeOtherUids: true, seeOtherGids: true, seeJailProc: true };
 }
 
-const u32 = (x: number | bigint) => Number(BigInt.asUintN(32, BigInt(x)));
+/** (u_int)x: the value modulo 2^32 (x >>> 0 for an integral number, without a BigInt). */
+const u32 = (x: number | bigint) => (typeof x === 'number' && Number.isInteger(x) ? x >>> 0 : Number(BigInt.asUintN(32, BigInt(x))));
 
-/**
- * Leaf paths under a member, built once per prefix: the fill runs for every record of every
- * request, and a path string built per call costs a hash and an allocation each time.
+/*
+ * The fillers write through the layout's leaves resolved once (kinfoLeaves): `v.assign(K.ki_pid, …)`
+ * is the C's `kp->ki_pid = …` without a lookup by name.
  */
-const subpaths = new Map<string, Record<string, string>>();
-function sub(prefix: string, names: readonly string[]): Record<string, string> {
-  let m = subpaths.get(prefix);
-  if (!m) subpaths.set(prefix, (m = Object.fromEntries(names.map((n) => [n, `${prefix}.${n}`]))));
-  return m;
-}
-const TV = ['tv_sec', 'tv_usec'] as const;
-const RU = ['ru_utime', 'ru_stime', ...RU_COUNTERS] as const;
 
-function setSigset(v: RecordView, path: string, s: Sigset): void {
-  const bits = sub(path, ['__bits']).__bits;
+function setSigset(v: RecordView, bits: Leaf, s: Sigset): void {
   for (let i = 0; i < 4; i++) v.setAt(bits, i, s[i] >>> 0);
 }
 
-function setTimeval(v: RecordView, path: string, t: Timeval): void {
-  const p = sub(path, TV);
-  v.assign(p.tv_sec, t.sec);
-  v.assign(p.tv_usec, t.usec);
+function setTimeval(v: RecordView, tv: TimevalLeaves, t: Timeval): void {
+  v.assign(tv.tv_sec, t.sec);
+  v.assign(tv.tv_usec, t.usec);
 }
 
-function setRusage(v: RecordView, path: string, ru: Rusage): void {
-  const p = sub(path, RU);
-  setTimeval(v, p.ru_utime, ru.ru_utime);
-  setTimeval(v, p.ru_stime, ru.ru_stime);
-  for (const k of RU_COUNTERS) v.assign(p[k], ru[k]);
+function setRusage(v: RecordView, ru: RusageLeaves, r: Rusage): void {
+  setTimeval(v, ru.ru_utime, r.ru_utime);
+  setTimeval(v, ru.ru_stime, r.ru_stime);
+  for (let i = 0; i < RU_COUNTERS.length; i++) v.assign(ru.counters[i], r[RU_COUNTERS[i]]);
 }
 
 /** tty_udev(tp): the devfs inode of the tty's cdev (dev2udev), NODEV without a cdev [I]. */
@@ -123,36 +115,35 @@ export function pgrpCalcJobc(model: KernelModel, pg: Pgrp): number {
 
 /** fill_kinfo_proc_pgrp: reaper fields (where the layout has them), job control and terminal. */
 export function fillKinfoProcPgrp(ctx: FillContext, p: Proc, v: RecordView): void {
-  const reaper = v.has('ki_reaper') && v.has('ki_reapsubtree');
+  const K = kinfoLeaves(v.layout);
+  const reaper = K.ki_reaper !== undefined && K.ki_reapsubtree !== undefined;
   const fillReaper = () => {
-    v.assign('ki_reaper', p.p_reaper ? p.p_reaper.p_pid : 0);
-    v.assign('ki_reapsubtree', p.p_reapsubtree);
+    v.assign(K.ki_reaper!, p.p_reaper ? p.p_reaper.p_pid : 0);
+    v.assign(K.ki_reapsubtree!, p.p_reapsubtree);
   };
   if (reaper && ctx.rules.reaperFill === 'pgrp-start') fillReaper();
   const pg = p.p_pgrp;
   if (pg === null) return;
-  v.assign('ki_pgid', pg.pg_id);
-  v.assign('ki_jobc', pgrpCalcJobc(ctx.model, pg));
+  v.assign(K.ki_pgid, pg.pg_id);
+  v.assign(K.ki_jobc, pgrpCalcJobc(ctx.model, pg));
   const sp = pg.pg_session;
   let tp: Tty | null = null;
   if (sp !== null) {
-    v.assign('ki_sid', sp.s_sid);
-    v.strlcpy('ki_login', sp.s_login);
-    let kiflag = BigInt(v.get('ki_kiflag'));
-    if (sp.s_ttyvp !== 0n) kiflag |= BigInt(KI_CTTY);
-    if (sessLeader(p)) kiflag |= BigInt(KI_SLEADER);
-    v.assign('ki_kiflag', kiflag);
+    v.assign(K.ki_sid, sp.s_sid);
+    v.strlcpy(K.ki_login, sp.s_login);
+    if (sp.s_ttyvp !== 0n) v.orBits(K.ki_kiflag, KI_CTTY);
+    if (sessLeader(p)) v.orBits(K.ki_kiflag, KI_SLEADER);
     tp = sp.s_ttyp;
   }
   if ((p.p_flag & 0x2 /* P_CONTROLT */) && tp !== null) {
     const udev = ttyUdev(tp);
-    v.assign('ki_tdev', udev);
-    v.assign('ki_tdev_freebsd11', udev);
-    v.assign('ki_tpgid', tp.t_pgrp ? tp.t_pgrp.pg_id : NO_PID);
-    if (tp.t_session) v.assign('ki_tsid', tp.t_session.s_sid);
+    v.assign(K.ki_tdev, udev);
+    v.assign(K.ki_tdev_freebsd11, udev);
+    v.assign(K.ki_tpgid, tp.t_pgrp ? tp.t_pgrp.pg_id : NO_PID);
+    if (tp.t_session) v.assign(K.ki_tsid, tp.t_session.s_sid);
   } else {
-    v.assign('ki_tdev', NODEV);
-    v.assign('ki_tdev_freebsd11', NODEV);
+    v.assign(K.ki_tdev, NODEV);
+    v.assign(K.ki_tdev_freebsd11, NODEV);
   }
   if (reaper && ctx.rules.reaperFill === 'pgrp-end') fillReaper();
 }
@@ -161,23 +152,24 @@ export function fillKinfoProcPgrp(ctx: FillContext, p: Proc, v: RecordView): voi
 export function fillKinfoProcOnly(ctx: FillContext, p: Proc, v: RecordView): void {
   const m = ctx.model;
   const g = m.globals;
-  v.assign('ki_structsize', v.layout.size);
-  v.assign('ki_paddr', p.addr);
-  v.assign('ki_addr', 0n);
-  v.assign('ki_args', p.p_args);
-  v.assign('ki_textvp', p.p_textvp);
-  v.assign('ki_tracep', p.p_tracevp);
-  v.assign('ki_traceflag', p.p_traceflag);
-  v.assign('ki_fd', p.p_fd);
-  if (v.has('ki_pd')) v.assign('ki_pd', p.p_pd);
-  v.assign('ki_vmspace', p.p_vmspace ? p.p_vmspace.addr : 0n);
-  let flag = BigInt(p.p_flag);
-  v.assign('ki_flag2', p.p_flag2);
+  const K = kinfoLeaves(v.layout);
+  v.assign(K.ki_structsize, v.layout.size);
+  v.assign(K.ki_paddr, p.addr);
+  v.assign(K.ki_addr, 0n);
+  v.assign(K.ki_args, p.p_args);
+  v.assign(K.ki_textvp, p.p_textvp);
+  v.assign(K.ki_tracep, p.p_tracevp);
+  v.assign(K.ki_traceflag, p.p_traceflag);
+  v.assign(K.ki_fd, p.p_fd);
+  if (K.ki_pd) v.assign(K.ki_pd, p.p_pd);
+  v.assign(K.ki_vmspace, p.p_vmspace ? p.p_vmspace.addr : 0n);
+  v.assign(K.ki_flag, p.p_flag);
+  v.assign(K.ki_flag2, p.p_flag2);
   const cred = p.p_ucred;
   if (cred) {
-    v.assign('ki_uid', cred.cr_uid);
-    v.assign('ki_ruid', cred.cr_ruid);
-    v.assign('ki_svuid', cred.cr_svuid);
+    v.assign(K.ki_uid, cred.cr_uid);
+    v.assign(K.ki_ruid, cred.cr_ruid);
+    v.assign(K.ki_svuid, cred.cr_svuid);
     let crflags = 0;
     if (cred.cr_flags & CRED_FLAG_CAPMODE) crflags |= KI_CRF_CAPABILITY_MODE;
     // Newest layout: the effective gid first, then the supplementary groups.
@@ -186,67 +178,67 @@ export function fillKinfoProcOnly(ctx: FillContext, p: Proc, v: RecordView): voi
       n = KI_NGROUPS;
       crflags = (crflags | KI_CRF_GRP_OVERFLOW) >>> 0;
     }
-    v.assign('ki_ngroups', n);
-    v.setAt('ki_groups', 0, u32(cred.cr_gid));
-    for (let i = 1; i < n; i++) v.setAt('ki_groups', i, u32(cred.cr_groups[i - 1]));
-    v.assign('ki_cr_flags', crflags);
-    v.assign('ki_rgid', cred.cr_rgid);
-    v.assign('ki_svgid', cred.cr_svgid);
+    v.assign(K.ki_ngroups, n);
+    v.setAt(K.ki_groups, 0, u32(cred.cr_gid));
+    for (let i = 1; i < n; i++) v.setAt(K.ki_groups, i, u32(cred.cr_groups[i - 1]));
+    v.assign(K.ki_cr_flags, crflags);
+    v.assign(K.ki_rgid, cred.cr_rgid);
+    v.assign(K.ki_svgid, cred.cr_svgid);
     if (jailed(m, cred)) {
-      flag |= BigInt(P_JAILED);
-      if (cred.cr_prison !== ctx.viewer.cred.cr_prison) v.assign('ki_jid', cred.cr_prison.pr_id);
+      // The old P_JAILED flag, emulated: kp->ki_flag |= P_JAILED.
+      v.orBits(K.ki_flag, P_JAILED);
+      if (cred.cr_prison !== ctx.viewer.cred.cr_prison) v.assign(K.ki_jid, cred.cr_prison.pr_id);
     }
-    v.strlcpy('ki_loginclass', cred.cr_loginclass.lc_name);
+    v.strlcpy(K.ki_loginclass, cred.cr_loginclass.lc_name);
   }
-  v.assign('ki_flag', flag);
   const ps = p.p_sigacts;
   if (ps) {
-    setSigset(v, 'ki_sigignore', ps.ps_sigignore);
-    setSigset(v, 'ki_sigcatch', ps.ps_sigcatch);
+    setSigset(v, K.ki_sigignore, ps.ps_sigignore);
+    setSigset(v, K.ki_sigcatch, ps.ps_sigcatch);
   }
   if (p.p_state !== PRS_NEW && p.p_state !== PRS_ZOMBIE && p.p_vmspace !== null) {
     const vm = p.p_vmspace;
-    v.assign('ki_size', vm.vm_map_size);
+    v.assign(K.ki_size, vm.vm_map_size);
     let rss = vm.pm_resident_count;
     for (const td of p.p_threads) {
       if (ctx.rules.rssizeSkipsSwapped && (td.td_inhibitors & TDI_SWAPPED)) continue;
       rss += BigInt(td.td_kstack_pages);
     }
-    v.assign('ki_rssize', rss);
-    v.assign('ki_swrss', vm.vm_swrss);
-    v.assign('ki_tsize', vm.vm_tsize);
-    v.assign('ki_dsize', vm.vm_dsize);
-    v.assign('ki_ssize', vm.vm_ssize);
+    v.assign(K.ki_rssize, rss);
+    v.assign(K.ki_swrss, vm.vm_swrss);
+    v.assign(K.ki_tsize, vm.vm_tsize);
+    v.assign(K.ki_dsize, vm.vm_dsize);
+    v.assign(K.ki_ssize, vm.vm_ssize);
   } else if (p.p_state === PRS_ZOMBIE) {
-    v.assign('ki_stat', SZOMB);
+    v.assign(K.ki_stat, SZOMB);
   }
-  if (ctx.rules.sflagAlwaysInmem) v.assign('ki_sflag', PS_INMEM);
-  else v.assign('ki_sflag', p.p_flag & P_INMEM ? PS_INMEM : 0);
+  if (ctx.rules.sflagAlwaysInmem) v.assign(K.ki_sflag, PS_INMEM);
+  else v.assign(K.ki_sflag, p.p_flag & P_INMEM ? PS_INMEM : 0);
   // (ticks - p_swtick) / hz in unsigned int arithmetic.
-  v.assign('ki_swtime', Math.floor(u32(u32(g.ticks) - p.p_swtick) / u32(g.hz)));
-  v.assign('ki_pid', p.p_pid);
-  v.assign('ki_nice', p.p_nice);
-  v.assign('ki_fibnum', p.p_fibnum);
-  setTimeval(v, 'ki_start', timevalAdd(p.p_stats.p_start, g.boottime));
+  v.assign(K.ki_swtime, Math.floor(u32(u32(g.ticks) - p.p_swtick) / u32(g.hz)));
+  v.assign(K.ki_pid, p.p_pid);
+  v.assign(K.ki_nice, p.p_nice);
+  v.assign(K.ki_fibnum, p.p_fibnum);
+  setTimeval(v, K.ki_start, timevalAdd(p.p_stats.p_start, g.boottime));
   const freq = g.cpu_tick_frequency;
-  setRusage(v, 'ki_rusage', rufetchCalcru(p, freq));
-  v.assign('ki_runtime', cputick2usec(procRux(p).rux_runtime, freq));
+  setRusage(v, K.ki_rusage, rufetchCalcru(p, freq));
+  v.assign(K.ki_runtime, cputick2usec(procRux(p).rux_runtime, freq));
   const cc = calcru1(p.p_crux, freq);
-  setTimeval(v, 'ki_rusage_ch.ru_utime', cc.user);
-  setTimeval(v, 'ki_rusage_ch.ru_stime', cc.sys);
-  setTimeval(v, 'ki_childtime', timevalAdd(cc.sys, cc.user));
+  setTimeval(v, K.ki_childutime, cc.user);
+  setTimeval(v, K.ki_childstime, cc.sys);
+  setTimeval(v, K.ki_childtime, timevalAdd(cc.sys, cc.user));
   let cow = 0;
   for (const td of p.p_threads) cow = u32(cow + td.td_cow);
-  v.assign('ki_cow', cow);
-  if (p.p_comm.length > 0) v.strlcpy('ki_comm', p.p_comm);
-  if (p.p_sysent && p.p_sysent.sv_name.length > 0) v.strlcpy('ki_emul', p.p_sysent.sv_name);
-  setSigset(v, 'ki_siglist', p.p_siglist);
-  v.assign('ki_xstat', (p.p_xexit << 8) | p.p_xsig);
-  v.assign('ki_acflag', p.p_acflag);
-  v.assign('ki_lock', p.p_lock);
+  v.assign(K.ki_cow, cow);
+  if (p.p_comm.length > 0) v.strlcpy(K.ki_comm, p.p_comm);
+  if (p.p_sysent && p.p_sysent.sv_name.length > 0) v.strlcpy(K.ki_emul, p.p_sysent.sv_name);
+  setSigset(v, K.ki_siglist, p.p_siglist);
+  v.assign(K.ki_xstat, (p.p_xexit << 8) | p.p_xsig);
+  v.assign(K.ki_acflag, p.p_acflag);
+  v.assign(K.ki_lock, p.p_lock);
   if (p.p_pptr) {
-    v.assign('ki_ppid', p.p_oppid);
-    if (p.p_flag & P_TRACED) v.assign('ki_tracer', p.p_pptr.p_pid);
+    v.assign(K.ki_ppid, p.p_oppid);
+    if (p.p_flag & P_TRACED) v.assign(K.ki_tracer, p.p_pptr.p_pid);
   }
 }
 
@@ -273,65 +265,65 @@ function cpuOld(c: number): number {
 export function fillKinfoThread(ctx: FillContext, td: Thread, v: RecordView, preferthread: boolean): void {
   const p = td.td_proc;
   const g = ctx.model.globals;
-  v.assign('ki_tdaddr', td.addr);
-  if (td.td_wmesg !== null) v.strlcpy('ki_wmesg', td.td_wmesg);
-  else v.zero('ki_wmesg');
-  const tdnameSize = v.leaf('ki_tdname').size;
-  v.strlcpy('ki_tdname', td.td_name);
-  if (td.td_name.length >= tdnameSize) v.strlcpy('ki_moretdname', td.td_name.slice(tdnameSize - 1));
-  else v.zero('ki_moretdname');
-  let kiflag = BigInt(v.get('ki_kiflag'));
+  const K = kinfoLeaves(v.layout);
+  v.assign(K.ki_tdaddr, td.addr);
+  if (td.td_wmesg !== null) v.strlcpy(K.ki_wmesg, td.td_wmesg);
+  else v.zero(K.ki_wmesg);
+  const tdnameSize = K.ki_tdname.size;
+  v.strlcpy(K.ki_tdname, td.td_name);
+  if (td.td_name.length >= tdnameSize) v.strlcpy(K.ki_moretdname, td.td_name.slice(tdnameSize - 1));
+  else v.zero(K.ki_moretdname);
   if (td.td_inhibitors & TDI_LOCK) {
-    kiflag |= BigInt(KI_LOCKBLOCK);
-    v.strlcpy('ki_lockname', td.td_lockname ?? '');
+    v.orBits(K.ki_kiflag, KI_LOCKBLOCK);
+    v.strlcpy(K.ki_lockname, td.td_lockname ?? '');
   } else {
-    kiflag &= ~BigInt(KI_LOCKBLOCK);
-    v.zero('ki_lockname');
+    v.clearBits(K.ki_kiflag, KI_LOCKBLOCK);
+    v.zero(K.ki_lockname);
   }
-  v.assign('ki_kiflag', kiflag);
-  v.assign('ki_stat', kiStat(p, td));
-  v.assign('ki_wchan', td.td_wchan);
-  v.assign('ki_pri.pri_level', td.td_priority);
-  v.assign('ki_pri.pri_native', td.td_base_pri);
-  v.assign('ki_lastcpu_old', cpuOld(td.td_lastcpu));
-  v.assign('ki_oncpu_old', cpuOld(td.td_oncpu));
-  v.assign('ki_lastcpu', td.td_lastcpu);
-  v.assign('ki_oncpu', td.td_oncpu);
-  v.assign('ki_tdflags', td.td_flags);
-  v.assign('ki_tid', td.td_tid);
-  v.assign('ki_numthreads', p.p_threads.length);
-  v.assign('ki_pcb', td.td_pcb);
-  v.assign('ki_kstack', td.td_kstack);
+  v.assign(K.ki_stat, kiStat(p, td));
+  v.assign(K.ki_wchan, td.td_wchan);
+  v.assign(K.ki_pri_level, td.td_priority);
+  v.assign(K.ki_pri_native, td.td_base_pri);
+  v.assign(K.ki_lastcpu_old, cpuOld(td.td_lastcpu));
+  v.assign(K.ki_oncpu_old, cpuOld(td.td_oncpu));
+  v.assign(K.ki_lastcpu, td.td_lastcpu);
+  v.assign(K.ki_oncpu, td.td_oncpu);
+  v.assign(K.ki_tdflags, td.td_flags);
+  v.assign(K.ki_tid, td.td_tid);
+  v.assign(K.ki_numthreads, p.p_threads.length);
+  v.assign(K.ki_pcb, td.td_pcb);
+  v.assign(K.ki_kstack, td.td_kstack);
   // (ticks - td_slptick) / hz in signed int arithmetic, stored into a u_int.
-  v.assign('ki_slptime', Math.trunc(((g.ticks - td.td_slptick) | 0) / g.hz));
-  v.assign('ki_pri.pri_class', td.td_pri_class);
-  v.assign('ki_pri.pri_user', td.td_user_pri);
+  v.assign(K.ki_slptime, Math.trunc(((g.ticks - td.td_slptick) | 0) / g.hz));
+  v.assign(K.ki_pri_class, td.td_pri_class);
+  v.assign(K.ki_pri_user, td.td_user_pri);
   if (preferthread) {
     const freq = g.cpu_tick_frequency;
-    setRusage(v, 'ki_rusage', rufetchtd(td, freq));
-    v.assign('ki_runtime', cputick2usec(threadRux(td).rux_runtime, freq));
-    v.assign('ki_pctcpu', td.sched_pctcpu);
-    v.assign('ki_estcpu', td.sched_estcpu);
-    v.assign('ki_cow', td.td_cow);
+    setRusage(v, K.ki_rusage, rufetchtd(td, freq));
+    v.assign(K.ki_runtime, cputick2usec(threadRux(td).rux_runtime, freq));
+    v.assign(K.ki_pctcpu, td.sched_pctcpu);
+    v.assign(K.ki_estcpu, td.sched_estcpu);
+    v.assign(K.ki_cow, td.td_cow);
   }
-  v.assign('ki_rqindex', 0);
-  if (preferthread) setSigset(v, 'ki_siglist', td.td_siglist);
-  setSigset(v, 'ki_sigmask', td.td_sigmask);
+  v.assign(K.ki_rqindex, 0);
+  if (preferthread) setSigset(v, K.ki_siglist, td.td_siglist);
+  setSigset(v, K.ki_sigmask, td.td_sigmask);
   // The kernel tests td_pflags against TDP2_UEXTERR (a td_pflags2 bit): bit 0x20 of td_pflags is
   // TDP_ALTSTACK. Otherwise the field is left as it was (spec §2.4 item 12).
-  if (v.has('ki_uerrmsg') && (td.td_pflags & TDP_ALTSTACK) !== 0) v.assign('ki_uerrmsg', td.td_exterr_ptr);
+  if (K.ki_uerrmsg && (td.td_pflags & TDP_ALTSTACK) !== 0) v.assign(K.ki_uerrmsg, td.td_exterr_ptr);
 }
 
 /** fill_kinfo_aggregate: Σ sched_pctcpu and Σ sched_estcpu over the threads. */
 export function fillKinfoAggregate(_ctx: FillContext, p: Proc, v: RecordView): void {
+  const K = kinfoLeaves(v.layout);
   let pct = 0;
   let est = 0;
   for (const td of p.p_threads) {
     pct = u32(pct + td.sched_pctcpu);
     est = u32(est + td.sched_estcpu);
   }
-  v.assign('ki_pctcpu', pct);
-  v.assign('ki_estcpu', est);
+  v.assign(K.ki_pctcpu, pct);
+  v.assign(K.ki_estcpu, est);
 }
 
 /** fill_kinfo_proc: zero, pgrp, proc-only, first thread (preferthread = false), aggregate. */
