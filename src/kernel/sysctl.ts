@@ -145,32 +145,54 @@ class Out {
   }
 }
 
+/** kern_proc_out's record buffers for one context and layout pair, reused from process to process. */
+interface OutBuffers { native: StructLayout; compat?: StructLayout; ki: RecordView; ki32?: RecordView; plan?: ReturnType<typeof copyoutPlan>; busy: boolean }
+const outBuffers = new WeakMap<FillContext, OutBuffers>();
+
+function outBuffersFor(ctx: FillContext, layouts: { native: StructLayout; compat?: StructLayout }, mask32: boolean): OutBuffers {
+  let b = outBuffers.get(ctx);
+  if (b && !b.busy && b.native === layouts.native && (!mask32 || b.ki32 !== undefined)) return b;
+  b = { native: layouts.native, ki: new RecordView(layouts.native), busy: false };
+  if (mask32) {
+    b.plan = copyoutPlan(ctx.model.arch, ctx.rules.revision);
+    b.ki32 = new RecordView(b.plan.compat);
+  }
+  // A nested call (an emit callback that asks for records itself) gets its own buffers.
+  if (!outBuffers.get(ctx)?.busy) outBuffers.set(ctx, b);
+  return b;
+}
+
 /**
  * kern_proc_out: one record for NOTHREADS, else one per thread filled into the same buffer
  * (never re-zeroed), each optionally translated to kinfo_proc32.
+ *
+ * Like the kernel's stack-allocated `struct kinfo_proc`, the record buffer lives only for the
+ * call: `emit` gets a view that is valid until it returns (callers that keep records copy them).
+ * The buffer is reused for the next process, which fill_kinfo_proc zeroes first, so reuse never
+ * shows in the bytes; it saves a 1 KiB allocation per process.
  */
 export function kernProcOut(ctx: FillContext, p: Proc, flags: number, layouts: { native: StructLayout; compat?: StructLayout }, emit: (rec: Uint8Array, tid: number) => void): void {
-  const ki = new RecordView(layouts.native);
   const mask32 = (flags & KERN_PROC_MASK32) !== 0;
-  let ki32: RecordView | undefined;
-  let plan: ReturnType<typeof copyoutPlan> | undefined;
-  if (mask32) {
-    plan = copyoutPlan(ctx.model.arch, ctx.rules.revision);
-    ki32 = new RecordView(plan.compat);
-  }
+  const b = outBuffersFor(ctx, layouts, mask32);
+  const { ki, ki32, plan } = b;
   const out = (tid: number) => {
-    if (ki32 && plan) {
+    if (mask32 && ki32 && plan) {
       kinfoProcOut(plan, ki, ki32);
       emit(ki32.record(), tid);
     } else emit(ki.record(), tid);
   };
-  fillKinfoProc(ctx, p, ki);
-  if (flags & KERN_PROC_NOTHREADS) out(p.p_threads[0].td_tid);
-  else {
-    for (const td of p.p_threads) {
-      fillKinfoThread(ctx, td, ki, true);
-      out(td.td_tid);
+  b.busy = true;
+  try {
+    fillKinfoProc(ctx, p, ki);
+    if (flags & KERN_PROC_NOTHREADS) out(p.p_threads[0].td_tid);
+    else {
+      for (const td of p.p_threads) {
+        fillKinfoThread(ctx, td, ki, true);
+        out(td.td_tid);
+      }
     }
+  } finally {
+    b.busy = false;
   }
 }
 
