@@ -1,9 +1,8 @@
-import type { Proc, Rusage, RusageExt, Thread, Timeval } from './model.ts';
-import { RU_COUNTERS, zeroRusage } from './model.ts';
+import type { Proc, RuCounter, RusageExt, Thread, Timeval } from './model.ts';
 
 /**
  * CPU-time arithmetic of sys/kern/kern_tc.c and sys/kern/kern_resource.c (spec §2.4):
- * cputick2usec, the calcru1 split with its monotonicity memory, ruxagg, rufetch and rufetchtd.
+ * cputick2usec, the calcru1 split with its monotonicity memory, ruxagg and rufetch.
  *
  * Purity: the kernel's ruxagg folds a thread's pending time into p_rux/td_rux and calcru1 writes
  * uu/su/tu back. Both are idempotent for a snapshot (after the first call, folding adds 0 and the
@@ -40,7 +39,8 @@ export function threadRux(td: Thread): RusageExt {
   return ruxWithPending(td.td_rux, [td]);
 }
 
-export interface CalcruResult { user: Timeval; sys: Timeval; uu: bigint; su: bigint; tu: bigint }
+/** calcru1's user, system and total microseconds (the timevals are usecToTimeval of uu and su). */
+export interface CalcruResult { uu: bigint; su: bigint; tu: bigint }
 
 /**
  * calcru1: split the runtime into user and system microseconds by the tick counts, never going
@@ -69,7 +69,7 @@ export function calcru1(rux: RusageExt, freq: bigint): CalcruResult {
     su = rux.rux_su;
     tu = rux.rux_tu;
   }
-  return { user: usecToTimeval(uu), sys: usecToTimeval(su), uu, su, tu };
+  return { uu, su, tu };
 }
 
 export function usecToTimeval(us: bigint): Timeval {
@@ -91,35 +91,18 @@ export function timevalAdd(a: Timeval, b: Timeval): Timeval {
   return { sec, usec };
 }
 
-/** rucollect: maxrss takes the maximum, ru_ixrss … ru_nivcsw are summed. */
-export function rucollect(ru: Rusage, ru2: Rusage): void {
-  if (ru.ru_maxrss < ru2.ru_maxrss) ru.ru_maxrss = ru2.ru_maxrss;
-  for (const k of RU_COUNTERS) if (k !== 'ru_maxrss') ru[k] += ru2[k];
-}
-
-/** rufetch + calcru for the process record: p_ru, every thread's td_ru collected, times from calcru. */
-export function rufetchCalcru(p: Proc, freq: bigint): Rusage {
-  const ru = copyRusage(p.p_ru);
-  for (const td of p.p_threads) rucollect(ru, td.td_ru);
-  const c = calcru1(procRux(p), freq);
-  ru.ru_utime = c.user;
-  ru.ru_stime = c.sys;
-  return ru;
-}
-
-/** rufetchtd: the thread's td_ru with utime/stime from calcru1 on its td_rux. */
-export function rufetchtd(td: Thread, freq: bigint): Rusage {
-  const ru = copyRusage(td.td_ru);
-  const c = calcru1(threadRux(td), freq);
-  ru.ru_utime = c.user;
-  ru.ru_stime = c.sys;
-  return ru;
-}
-
-export function copyRusage(r: Rusage): Rusage {
-  const out = zeroRusage();
-  out.ru_utime = { ...r.ru_utime };
-  out.ru_stime = { ...r.ru_stime };
-  for (const k of RU_COUNTERS) out[k] = r[k];
-  return out;
+/**
+ * rufetch(p, &ru) for one long counter: p_ru's value with every thread's td_ru collected as
+ * rucollect does (ru_maxrss the maximum, ru_ixrss … ru_nivcsw summed). The sum is exact; the
+ * record's long takes it modulo 2^64, as the kernel's long arithmetic wraps. Counter by counter,
+ * so no rusage is copied: the caller writes each value straight into the record.
+ */
+export function rufetchCounter(p: Proc, k: RuCounter): bigint {
+  let x = p.p_ru[k];
+  if (k === 'ru_maxrss') {
+    for (const td of p.p_threads) if (x < td.td_ru.ru_maxrss) x = td.td_ru.ru_maxrss;
+  } else {
+    for (const td of p.p_threads) x += td.td_ru[k];
+  }
+  return x;
 }

@@ -1,14 +1,14 @@
 import type { Leaf } from '../layout/index.ts';
 import type { RecordView } from '../codec/index.ts';
-import { cputick2usec, calcru1, procRux, rufetchCalcru, rufetchtd, threadRux, timevalAdd } from './calcru.ts';
+import { cputick2usec, calcru1, procRux, rufetchCounter, threadRux, timevalAdd, usecToTimeval } from './calcru.ts';
 import {
   CRED_FLAG_CAPMODE, KI_CRF_CAPABILITY_MODE, KI_CRF_GRP_OVERFLOW, KI_CTTY, KI_LOCKBLOCK, KI_NGROUPS, KI_SLEADER,
   MAXCPU_OLD, NO_PID, NOCPU, NOCPU_OLD, NODEV, P_INMEM, P_JAILED, P_STOPPED, P_TRACED, P_TREE_GRPEXITED, PRS_NEW,
   PRS_NORMAL, PRS_ZOMBIE, PS_INMEM, SIDL, SLOCK, SRUN, SSLEEP, SSTOP, SWAIT, SZOMB, TDI_LOCK, TDI_SLEEPING, TDI_SWAPPED,
   TDP_ALTSTACK, TDS_CAN_RUN, TDS_RUNNING, TDS_RUNQ,
 } from './constants.ts';
-import { kinfoLeaves, type RusageLeaves, type TimevalLeaves } from './kinfo-leaves.ts';
-import { jailed, RU_COUNTERS, type KernelModel, type Pgrp, type Prison, type Proc, type Rusage, type Sigset, type Thread, type Timeval, type Tty, type Ucred } from './model.ts';
+import { kinfoLeaves, type TimevalLeaves } from './kinfo-leaves.ts';
+import { jailed, RU_COUNTERS, type KernelModel, type Pgrp, type Prison, type Proc, type Sigset, type Thread, type Timeval, type Tty, type Ucred } from './model.ts';
 import type { LiveRules } from './rules.ts';
 
 /**
@@ -67,10 +67,10 @@ function setTimeval(v: RecordView, tv: TimevalLeaves, t: Timeval): void {
   v.assign(tv.tv_usec, t.usec);
 }
 
-function setRusage(v: RecordView, ru: RusageLeaves, r: Rusage): void {
-  setTimeval(v, ru.ru_utime, r.ru_utime);
-  setTimeval(v, ru.ru_stime, r.ru_stime);
-  for (let i = 0; i < RU_COUNTERS.length; i++) v.assign(ru.counters[i], r[RU_COUNTERS[i]]);
+/** calcru1's `tv->tv_sec = us / 1000000; tv->tv_usec = us % 1000000`. */
+function setUsec(v: RecordView, tv: TimevalLeaves, us: bigint): void {
+  v.assign(tv.tv_sec, us / 1000000n);
+  v.assign(tv.tv_usec, us % 1000000n);
 }
 
 /** tty_udev(tp): the devfs inode of the tty's cdev (dev2udev), NODEV without a cdev [I]. */
@@ -221,12 +221,20 @@ export function fillKinfoProcOnly(ctx: FillContext, p: Proc, v: RecordView): voi
   v.assign(K.ki_fibnum, p.p_fibnum);
   setTimeval(v, K.ki_start, timevalAdd(p.p_stats.p_start, g.boottime));
   const freq = g.cpu_tick_frequency;
-  setRusage(v, K.ki_rusage, rufetchCalcru(p, freq));
-  v.assign(K.ki_runtime, cputick2usec(procRux(p).rux_runtime, freq));
+  // rufetch(p, &kp->ki_rusage): p_ru with every thread's td_ru collected.
+  for (let i = 0; i < RU_COUNTERS.length; i++) v.assign(K.ki_rusage.counters[i], rufetchCounter(p, RU_COUNTERS[i]));
+  // ki_runtime and calcru(p, &ki_rusage.ru_utime, &ki_rusage.ru_stime) on p_rux with the threads'
+  // pending time folded in (ruxagg).
+  const rux = procRux(p);
+  v.assign(K.ki_runtime, cputick2usec(rux.rux_runtime, freq));
+  const c = calcru1(rux, freq);
+  setUsec(v, K.ki_rusage.ru_utime, c.uu);
+  setUsec(v, K.ki_rusage.ru_stime, c.su);
+  // calccru(p, &ki_childutime, &ki_childstime), then ki_childtime = ki_childstime + ki_childutime.
   const cc = calcru1(p.p_crux, freq);
-  setTimeval(v, K.ki_childutime, cc.user);
-  setTimeval(v, K.ki_childstime, cc.sys);
-  setTimeval(v, K.ki_childtime, timevalAdd(cc.sys, cc.user));
+  setUsec(v, K.ki_childutime, cc.uu);
+  setUsec(v, K.ki_childstime, cc.su);
+  setTimeval(v, K.ki_childtime, timevalAdd(usecToTimeval(cc.su), usecToTimeval(cc.uu)));
   let cow = 0;
   for (const td of p.p_threads) cow = u32(cow + td.td_cow);
   v.assign(K.ki_cow, cow);
@@ -298,9 +306,14 @@ export function fillKinfoThread(ctx: FillContext, td: Thread, v: RecordView, pre
   v.assign(K.ki_pri_class, td.td_pri_class);
   v.assign(K.ki_pri_user, td.td_user_pri);
   if (preferthread) {
+    // rufetchtd(td, &kp->ki_rusage): td_ru, with the times by calcru1 on td_rux after ruxagg.
     const freq = g.cpu_tick_frequency;
-    setRusage(v, K.ki_rusage, rufetchtd(td, freq));
-    v.assign(K.ki_runtime, cputick2usec(threadRux(td).rux_runtime, freq));
+    for (let i = 0; i < RU_COUNTERS.length; i++) v.assign(K.ki_rusage.counters[i], td.td_ru[RU_COUNTERS[i]]);
+    const rux = threadRux(td);
+    const c = calcru1(rux, freq);
+    setUsec(v, K.ki_rusage.ru_utime, c.uu);
+    setUsec(v, K.ki_rusage.ru_stime, c.su);
+    v.assign(K.ki_runtime, cputick2usec(rux.rux_runtime, freq));
     v.assign(K.ki_pctcpu, td.sched_pctcpu);
     v.assign(K.ki_estcpu, td.sched_estcpu);
     v.assign(K.ki_cow, td.td_cow);
