@@ -22,6 +22,9 @@ export interface ImageSourceOptions {
 
 const MAX_LIST = 200_000;
 
+/** The errors of a process read whole (shared; frozen so that a caller pushing to it fails loudly). */
+const NO_ERRORS: WalkError[] = Object.freeze([]) as unknown as WalkError[];
+
 function errOf(e: unknown, object: string, fallback: bigint, pid?: number): WalkError {
   if (e instanceof KstructReadError) return { code: /loops back/.test(e.message) ? 'cycle' : /longer than/.test(e.message) ? 'limit' : 'read', object, address: e.address, pid, message: e.text };
   if (e instanceof KvmkitError) return { code: 'read', object, address: fallback, pid, message: e.text };
@@ -142,6 +145,50 @@ export function imageSource(img: KernelImage, opts: ImageSourceOptions = {}): Pr
     p.p_threads = tds;
   };
 
+  /**
+   * The members the fill path reads, in the order (and under the conditions) readProc's careful
+   * path touches them; throws at the first one that cannot be read. Nearly every process reads
+   * whole, so readProc tries this first and allocates nothing for errors; only when it throws does
+   * the careful path run, which finds the resolved members remembered and the failing one failing
+   * again, so the errors and patches are those it would have made alone.
+   */
+  const touchAll = (p: Proc): void => {
+    const cred = p.p_ucred;
+    if (cred) {
+      void cred.cr_prison;
+      void cred.cr_loginclass;
+    }
+    void p.p_sigacts;
+    void p.p_vmspace;
+    void p.p_stats;
+    void p.p_sysent;
+    void p.p_pptr;
+    void p.p_reaper;
+    void p.p_tracevp;
+    const pg = p.p_pgrp;
+    if (pg) {
+      const s = pg.pg_session;
+      if (s) {
+        void s.s_leader;
+        const tp = s.s_ttyp;
+        if (tp) {
+          void tp.t_dev;
+          void tp.t_pgrp;
+          void tp.t_session;
+        }
+      }
+      for (const q of pg.pg_members) {
+        if (q.p_pptr === null || q.p_reaper === null) continue;
+        void q.p_pgrp;
+      }
+    }
+    for (const td of p.p_threads) {
+      void td.td_wmesg;
+      void td.td_lockname;
+    }
+  };
+
+  /** Processes the careful path patched, with the errors it found (a cached process read again gives them again). */
   const patchedErrors = new WeakMap<Proc, WalkError[]>();
   const src: ProcessSource = {
     kind: 'image',
@@ -182,6 +229,12 @@ export function imageSource(img: KernelImage, opts: ImageSourceOptions = {}): Pr
       // A process read before (and still cached) was already patched: give the same errors again.
       const known = patchedErrors.get(p);
       if (known) return { addr, proc: p, errors: known };
+      try {
+        touchAll(p);
+        return { addr, proc: p, errors: NO_ERRORS };
+      } catch {
+        // Some member cannot be read: the careful path below finds which and patches it.
+      }
       const errors: WalkError[] = [];
       patchedErrors.set(p, errors);
       const pid = p.p_pid;
