@@ -14,6 +14,7 @@ import { kernProcOut, sysctlKernProc } from '../../src/kernel/sysctl.ts';
 import { buildImage, kernelLayouts, KernelReader, KERNEL_STRUCTS } from '../../src/kstruct/index.ts';
 import { bigAt, numAt } from '../../src/kstruct/decode.ts';
 import { KernelMemory } from '../../src/kstruct/mem.ts';
+import { ObjCache } from '../../src/kstruct/read.ts';
 import { ARCHES, getLayout } from '../../src/layout/index.ts';
 import { prng } from '../image/helpers.ts';
 
@@ -75,6 +76,36 @@ describe('KernelMemory gives KernelImage.read bytes and errors', () => {
       }
     });
   }
+});
+
+describe('the reader\'s object cache is a Map keyed by (kind, address)', () => {
+  it('random sets, gets, overwrites and clears, through growth, with addresses equal in their low 32 bits', () => {
+    const rnd = prng(5);
+    const c = new ObjCache(4);
+    const want = new Map<string, object>();
+    const addrs: bigint[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const base = 0xfffff80000000000n + BigInt(Math.floor(rnd() * 2 ** 32)) * 16n;
+      addrs.push(base, base + (1n << 40n), base ^ (1n << 35n));
+    }
+    for (let step = 0; step < 40_000; step++) {
+      const kind = (1 + Math.floor(rnd() * 13)) as never;
+      const a = addrs[Math.floor(rnd() * addrs.length)];
+      const key = `${kind}:${a}`;
+      const r = rnd();
+      if (r < 0.5) {
+        const o = { step };
+        c.set(kind, a, o);
+        want.set(key, o);
+      } else if (r < 0.9999) {
+        expect(c.get(kind, a)).toBe(want.get(key));
+      } else {
+        c.clear();
+        want.clear();
+      }
+      if (step % 997 === 0) expect(c.count).toBe(want.size);
+    }
+  });
 });
 
 describe('constant-offset field readers equal RecordView.get', () => {
