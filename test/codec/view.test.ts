@@ -45,24 +45,30 @@ const EDGE_BIGINTS = [0n, -1n, (1n << 63n) - 1n, 1n << 63n, -(1n << 63n), (1n <<
 
 describe('RecordView.assign: C conversion into every scalar leaf', () => {
   for (const [arch, layout] of LAYOUTS) {
-    it(`${arch}: numbers (8-byte fields without BigInt) and bigints match x mod 2^(8·size)`, () => {
-      const r = rng(7);
-      const v = new RecordView(layout, new Uint8Array(layout.size + 16).fill(0x5a), 8);
-      const numbers = [...EDGE_NUMBERS];
-      for (let i = 0; i < 200; i++) numbers.push(Math.floor((r() - 0.5) * 2 ** (1 + Math.floor(r() * 53))));
-      for (const l of scalars(layout)) {
-        for (const x of numbers) {
-          v.assign(l, x);
-          expect(fieldBytes(v, l), `${l.path} = ${x}`).toEqual(cBytes(BigInt(x), l.size, layout.littleEndian));
+    // Buffer start × record offset: 8-byte aligned (64-bit word stores on a host-order layout),
+    // a record at a 4-mod-8 offset, and a buffer that itself starts 4-mod-8 (DataView stores).
+    for (const [start, at] of [[0, 8], [0, 12], [4, 8]]) {
+      it(`${arch}, buffer +${start}, record +${at}: numbers (8-byte fields without BigInt) and bigints match x mod 2^(8·size)`, () => {
+        const r = rng(7);
+        const whole = new Uint8Array(start + layout.size + 24).fill(0x5a);
+        const v = new RecordView(layout, whole.subarray(start), at);
+        const numbers = [...EDGE_NUMBERS];
+        for (let i = 0; i < 200; i++) numbers.push(Math.floor((r() - 0.5) * 2 ** (1 + Math.floor(r() * 53))));
+        for (const l of scalars(layout)) {
+          for (const x of numbers) {
+            v.assign(l, x);
+            expect(fieldBytes(v, l), `${l.path} = ${x}`).toEqual(cBytes(BigInt(x), l.size, layout.littleEndian));
+          }
+          for (const x of EDGE_BIGINTS) {
+            v.assign(l, x);
+            expect(fieldBytes(v, l), `${l.path} = ${x}n`).toEqual(cBytes(x, l.size, layout.littleEndian));
+          }
         }
-        for (const x of EDGE_BIGINTS) {
-          v.assign(l, x);
-          expect(fieldBytes(v, l), `${l.path} = ${x}n`).toEqual(cBytes(x, l.size, layout.littleEndian));
-        }
-      }
-      // Nothing outside the record was touched.
-      expect([...v.bytes.subarray(0, 8), ...v.bytes.subarray(8 + layout.size)]).toEqual(new Array(16).fill(0x5a));
-    });
+        // Nothing outside the record was touched.
+        const outside = [...whole.subarray(0, start + at), ...whole.subarray(start + at + layout.size)];
+        expect(outside).toEqual(new Array(outside.length).fill(0x5a));
+      });
+    }
   }
 
   it('by path and by Leaf write the same bytes; unsafe numbers are refused', () => {
