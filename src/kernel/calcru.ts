@@ -1,4 +1,4 @@
-import type { Proc, RuCounter, RusageExt, Thread, Timeval } from './model.ts';
+import type { Proc, Rusage, RusageExt, Thread, Timeval } from './model.ts';
 
 /**
  * CPU-time arithmetic of sys/kern/kern_tc.c and sys/kern/kern_resource.c (spec §2.4):
@@ -17,16 +17,19 @@ export function cputick2usec(tick: bigint, freq: bigint): bigint {
   return (((tick / freq) * 1000000n) & U64) + ((((tick % freq) * 1000000n) & U64) / freq);
 }
 
-/** A rusage_ext with a thread's pending time folded in (ruxagg_locked on a copy). */
+/** A rusage_ext with the threads' pending time folded in (ruxagg_locked on a copy). */
 export function ruxWithPending(rux: RusageExt, tds: readonly Thread[]): RusageExt {
-  const r = { ...rux };
+  let runtime = rux.rux_runtime;
+  let uticks = rux.rux_uticks;
+  let sticks = rux.rux_sticks;
+  let iticks = rux.rux_iticks;
   for (const td of tds) {
-    r.rux_runtime += td.td_incruntime;
-    r.rux_uticks += td.td_uticks;
-    r.rux_sticks += td.td_sticks;
-    r.rux_iticks += td.td_iticks;
+    runtime += td.td_incruntime;
+    uticks += td.td_uticks;
+    sticks += td.td_sticks;
+    iticks += td.td_iticks;
   }
-  return r;
+  return { rux_runtime: runtime, rux_uticks: uticks, rux_sticks: sticks, rux_iticks: iticks, rux_uu: rux.rux_uu, rux_su: rux.rux_su, rux_tu: rux.rux_tu };
 }
 
 /** The process's p_rux as calcru/rufetch leave it: every thread's pending increment folded in. */
@@ -36,7 +39,11 @@ export function procRux(p: Proc): RusageExt {
 
 /** The thread's td_rux after ruxagg (its own pending increment folded in). */
 export function threadRux(td: Thread): RusageExt {
-  return ruxWithPending(td.td_rux, [td]);
+  const rux = td.td_rux;
+  return {
+    rux_runtime: rux.rux_runtime + td.td_incruntime, rux_uticks: rux.rux_uticks + td.td_uticks, rux_sticks: rux.rux_sticks + td.td_sticks,
+    rux_iticks: rux.rux_iticks + td.td_iticks, rux_uu: rux.rux_uu, rux_su: rux.rux_su, rux_tu: rux.rux_tu,
+  };
 }
 
 /** calcru1's user, system and total microseconds (the timevals are usecToTimeval of uu and su). */
@@ -91,18 +98,64 @@ export function timevalAdd(a: Timeval, b: Timeval): Timeval {
   return { sec, usec };
 }
 
+/** The long counters of a struct rusage: what rufetch sums (ru_utime/ru_stime come from calcru). */
+export type RuCounters = Omit<Rusage, 'ru_utime' | 'ru_stime'>;
+
+export function zeroRuCounters(): RuCounters {
+  return {
+    ru_maxrss: 0n, ru_ixrss: 0n, ru_idrss: 0n, ru_isrss: 0n, ru_minflt: 0n, ru_majflt: 0n, ru_nswap: 0n, ru_inblock: 0n,
+    ru_oublock: 0n, ru_msgsnd: 0n, ru_msgrcv: 0n, ru_nsignals: 0n, ru_nvcsw: 0n, ru_nivcsw: 0n,
+  };
+}
+
 /**
- * rufetch(p, &ru) for one long counter: p_ru's value with every thread's td_ru collected as
- * rucollect does (ru_maxrss the maximum, ru_ixrss … ru_nivcsw summed). The sum is exact; the
- * record's long takes it modulo 2^64, as the kernel's long arithmetic wraps. Counter by counter,
- * so no rusage is copied: the caller writes each value straight into the record.
+ * rucollect(ru, ru2): ru_maxrss takes the maximum, ru_ixrss … ru_nivcsw are summed. The sums are
+ * exact; the record's longs take them modulo 2^64, as the kernel's long arithmetic wraps. Member
+ * by member, as the C's pointer walk from ru_first to ru_last (a loop over member names would
+ * turn every access into a keyed lookup).
  */
-export function rufetchCounter(p: Proc, k: RuCounter): bigint {
-  let x = p.p_ru[k];
-  if (k === 'ru_maxrss') {
-    for (const td of p.p_threads) if (x < td.td_ru.ru_maxrss) x = td.td_ru.ru_maxrss;
-  } else {
-    for (const td of p.p_threads) x += td.td_ru[k];
-  }
-  return x;
+export function rucollect(ru: RuCounters, ru2: RuCounters): void {
+  if (ru.ru_maxrss < ru2.ru_maxrss) ru.ru_maxrss = ru2.ru_maxrss;
+  ru.ru_ixrss += ru2.ru_ixrss;
+  ru.ru_idrss += ru2.ru_idrss;
+  ru.ru_isrss += ru2.ru_isrss;
+  ru.ru_minflt += ru2.ru_minflt;
+  ru.ru_majflt += ru2.ru_majflt;
+  ru.ru_nswap += ru2.ru_nswap;
+  ru.ru_inblock += ru2.ru_inblock;
+  ru.ru_oublock += ru2.ru_oublock;
+  ru.ru_msgsnd += ru2.ru_msgsnd;
+  ru.ru_msgrcv += ru2.ru_msgrcv;
+  ru.ru_nsignals += ru2.ru_nsignals;
+  ru.ru_nvcsw += ru2.ru_nvcsw;
+  ru.ru_nivcsw += ru2.ru_nivcsw;
+}
+
+/** `*ru = *ru2` for the counters. */
+export function copyRuCounters(ru: RuCounters, ru2: RuCounters): RuCounters {
+  ru.ru_maxrss = ru2.ru_maxrss;
+  ru.ru_ixrss = ru2.ru_ixrss;
+  ru.ru_idrss = ru2.ru_idrss;
+  ru.ru_isrss = ru2.ru_isrss;
+  ru.ru_minflt = ru2.ru_minflt;
+  ru.ru_majflt = ru2.ru_majflt;
+  ru.ru_nswap = ru2.ru_nswap;
+  ru.ru_inblock = ru2.ru_inblock;
+  ru.ru_oublock = ru2.ru_oublock;
+  ru.ru_msgsnd = ru2.ru_msgsnd;
+  ru.ru_msgrcv = ru2.ru_msgrcv;
+  ru.ru_nsignals = ru2.ru_nsignals;
+  ru.ru_nvcsw = ru2.ru_nvcsw;
+  ru.ru_nivcsw = ru2.ru_nivcsw;
+  return ru;
+}
+
+/**
+ * rufetch(p, ru): p_ru, then every thread's td_ru collected. Into the caller's `ru` (the kernel
+ * fills the caller's struct too), so a record costs no allocation.
+ */
+export function rufetch(p: Proc, ru: RuCounters): RuCounters {
+  copyRuCounters(ru, p.p_ru);
+  for (const td of p.p_threads) rucollect(ru, td.td_ru);
+  return ru;
 }

@@ -1,14 +1,14 @@
 import type { Leaf } from '../layout/index.ts';
 import type { RecordView } from '../codec/index.ts';
-import { cputick2usec, calcru1, procRux, rufetchCounter, threadRux, timevalAdd, usecToTimeval } from './calcru.ts';
+import { cputick2usec, calcru1, procRux, rufetch, threadRux, timevalAdd, usecToTimeval, zeroRuCounters, type RuCounters } from './calcru.ts';
 import {
   CRED_FLAG_CAPMODE, KI_CRF_CAPABILITY_MODE, KI_CRF_GRP_OVERFLOW, KI_CTTY, KI_LOCKBLOCK, KI_NGROUPS, KI_SLEADER,
   MAXCPU_OLD, NO_PID, NOCPU, NOCPU_OLD, NODEV, P_INMEM, P_JAILED, P_STOPPED, P_TRACED, P_TREE_GRPEXITED, PRS_NEW,
   PRS_NORMAL, PRS_ZOMBIE, PS_INMEM, SIDL, SLOCK, SRUN, SSLEEP, SSTOP, SWAIT, SZOMB, TDI_LOCK, TDI_SLEEPING, TDI_SWAPPED,
   TDP_ALTSTACK, TDS_CAN_RUN, TDS_RUNNING, TDS_RUNQ,
 } from './constants.ts';
-import { kinfoLeaves, type TimevalLeaves } from './kinfo-leaves.ts';
-import { jailed, RU_COUNTERS, type KernelModel, type Pgrp, type Prison, type Proc, type Sigset, type Thread, type Timeval, type Tty, type Ucred } from './model.ts';
+import { kinfoLeaves, type RusageLeaves, type TimevalLeaves } from './kinfo-leaves.ts';
+import { jailed, type KernelModel, type Pgrp, type Prison, type Proc, type Sigset, type Thread, type Timeval, type Tty, type Ucred } from './model.ts';
 import type { LiveRules } from './rules.ts';
 
 /**
@@ -66,6 +66,27 @@ function setTimeval(v: RecordView, tv: TimevalLeaves, t: Timeval): void {
   v.assign(tv.tv_sec, t.sec);
   v.assign(tv.tv_usec, t.usec);
 }
+
+/** The long counters of a rusage into the record's (kp->ki_rusage = *ru, but for the times). */
+function setRuCounters(v: RecordView, ru: RusageLeaves, r: RuCounters): void {
+  v.assign(ru.ru_maxrss, r.ru_maxrss);
+  v.assign(ru.ru_ixrss, r.ru_ixrss);
+  v.assign(ru.ru_idrss, r.ru_idrss);
+  v.assign(ru.ru_isrss, r.ru_isrss);
+  v.assign(ru.ru_minflt, r.ru_minflt);
+  v.assign(ru.ru_majflt, r.ru_majflt);
+  v.assign(ru.ru_nswap, r.ru_nswap);
+  v.assign(ru.ru_inblock, r.ru_inblock);
+  v.assign(ru.ru_oublock, r.ru_oublock);
+  v.assign(ru.ru_msgsnd, r.ru_msgsnd);
+  v.assign(ru.ru_msgrcv, r.ru_msgrcv);
+  v.assign(ru.ru_nsignals, r.ru_nsignals);
+  v.assign(ru.ru_nvcsw, r.ru_nvcsw);
+  v.assign(ru.ru_nivcsw, r.ru_nivcsw);
+}
+
+/** rufetch's destination, reused: the fill is synchronous and the sums go straight to the record. */
+const ruScratch = zeroRuCounters();
 
 /** calcru1's `tv->tv_sec = us / 1000000; tv->tv_usec = us % 1000000`. */
 function setUsec(v: RecordView, tv: TimevalLeaves, us: bigint): void {
@@ -199,12 +220,14 @@ export function fillKinfoProcOnly(ctx: FillContext, p: Proc, v: RecordView): voi
   if (p.p_state !== PRS_NEW && p.p_state !== PRS_ZOMBIE && p.p_vmspace !== null) {
     const vm = p.p_vmspace;
     v.assign(K.ki_size, vm.vm_map_size);
-    let rss = vm.pm_resident_count;
+    // vmspace_resident_count(vm) plus every (resident) thread's td_kstack_pages: the int page
+    // counts summed as numbers, then added to the 64-bit count once.
+    let kstack = 0;
     for (const td of p.p_threads) {
       if (ctx.rules.rssizeSkipsSwapped && (td.td_inhibitors & TDI_SWAPPED)) continue;
-      rss += BigInt(td.td_kstack_pages);
+      kstack += td.td_kstack_pages;
     }
-    v.assign(K.ki_rssize, rss);
+    v.assign(K.ki_rssize, vm.pm_resident_count + BigInt(kstack));
     v.assign(K.ki_swrss, vm.vm_swrss);
     v.assign(K.ki_tsize, vm.vm_tsize);
     v.assign(K.ki_dsize, vm.vm_dsize);
@@ -222,7 +245,7 @@ export function fillKinfoProcOnly(ctx: FillContext, p: Proc, v: RecordView): voi
   setTimeval(v, K.ki_start, timevalAdd(p.p_stats.p_start, g.boottime));
   const freq = g.cpu_tick_frequency;
   // rufetch(p, &kp->ki_rusage): p_ru with every thread's td_ru collected.
-  for (let i = 0; i < RU_COUNTERS.length; i++) v.assign(K.ki_rusage.counters[i], rufetchCounter(p, RU_COUNTERS[i]));
+  setRuCounters(v, K.ki_rusage, rufetch(p, ruScratch));
   // ki_runtime and calcru(p, &ki_rusage.ru_utime, &ki_rusage.ru_stime) on p_rux with the threads'
   // pending time folded in (ruxagg).
   const rux = procRux(p);
@@ -308,7 +331,7 @@ export function fillKinfoThread(ctx: FillContext, td: Thread, v: RecordView, pre
   if (preferthread) {
     // rufetchtd(td, &kp->ki_rusage): td_ru, with the times by calcru1 on td_rux after ruxagg.
     const freq = g.cpu_tick_frequency;
-    for (let i = 0; i < RU_COUNTERS.length; i++) v.assign(K.ki_rusage.counters[i], td.td_ru[RU_COUNTERS[i]]);
+    setRuCounters(v, K.ki_rusage, td.td_ru);
     const rux = threadRux(td);
     const c = calcru1(rux, freq);
     setUsec(v, K.ki_rusage.ru_utime, c.uu);

@@ -1,5 +1,4 @@
 import type { Leaf, StructLayout } from '../layout/index.ts';
-import { RU_COUNTERS } from './model.ts';
 
 /**
  * The kinfo_proc leaves the live path writes, resolved once per layout. The fill runs for every
@@ -14,15 +13,25 @@ import { RU_COUNTERS } from './model.ts';
 
 export interface TimevalLeaves { tv_sec: Leaf; tv_usec: Leaf }
 
-/** A struct rusage: the two timevals and the long counters in RU_COUNTERS order. */
-export interface RusageLeaves { ru_utime: TimevalLeaves; ru_stime: TimevalLeaves; counters: Leaf[] }
+/** A struct rusage: the two timevals and the long counters. */
+export interface RusageLeaves {
+  ru_utime: TimevalLeaves; ru_stime: TimevalLeaves;
+  ru_maxrss: Leaf; ru_ixrss: Leaf; ru_idrss: Leaf; ru_isrss: Leaf; ru_minflt: Leaf; ru_majflt: Leaf; ru_nswap: Leaf;
+  ru_inblock: Leaf; ru_oublock: Leaf; ru_msgsnd: Leaf; ru_msgrcv: Leaf; ru_nsignals: Leaf; ru_nvcsw: Leaf; ru_nivcsw: Leaf;
+}
 
 function build(layout: StructLayout) {
   const L = (path: string): Leaf => layout.leaf(path);
   const opt = (path: string): Leaf | undefined => layout.findLeaf(path);
   const tv = (path: string): TimevalLeaves => ({ tv_sec: L(`${path}.tv_sec`), tv_usec: L(`${path}.tv_usec`) });
   const sigset = (path: string): Leaf => L(`${path}.__bits`);
-  const rusage = (path: string): RusageLeaves => ({ ru_utime: tv(`${path}.ru_utime`), ru_stime: tv(`${path}.ru_stime`), counters: RU_COUNTERS.map((k) => L(`${path}.${k}`)) });
+  const rusage = (path: string): RusageLeaves => ({
+    ru_utime: tv(`${path}.ru_utime`), ru_stime: tv(`${path}.ru_stime`),
+    ru_maxrss: L(`${path}.ru_maxrss`), ru_ixrss: L(`${path}.ru_ixrss`), ru_idrss: L(`${path}.ru_idrss`), ru_isrss: L(`${path}.ru_isrss`),
+    ru_minflt: L(`${path}.ru_minflt`), ru_majflt: L(`${path}.ru_majflt`), ru_nswap: L(`${path}.ru_nswap`), ru_inblock: L(`${path}.ru_inblock`),
+    ru_oublock: L(`${path}.ru_oublock`), ru_msgsnd: L(`${path}.ru_msgsnd`), ru_msgrcv: L(`${path}.ru_msgrcv`), ru_nsignals: L(`${path}.ru_nsignals`),
+    ru_nvcsw: L(`${path}.ru_nvcsw`), ru_nivcsw: L(`${path}.ru_nivcsw`),
+  });
   return {
     // fill_kinfo_proc_pgrp
     ki_reaper: opt('ki_reaper'),
