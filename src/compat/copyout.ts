@@ -76,55 +76,166 @@ function cconv(leaf: Leaf, v: number | bigint): number | bigint {
 }
 
 function readLeaf(v: RecordView, l: Leaf, i: number): number | bigint {
-  return l.count !== undefined ? v.getAt(l.path, i) : (v.get(l.path) as number | bigint);
+  return l.count !== undefined ? v.getAt(l, i) : (v.get(l) as number | bigint);
 }
 
-/** freebsd32_kinfo_proc_out(ki, ki32): `src` views a native record, `dst` a kinfo_proc32 buffer. */
-export function kinfoProcOut(plan: CopyoutPlan, src: RecordView, dst: RecordView): void {
-  dst.zero();
+/** One CP/TV/RU leaf pair, element by element: read the source, C-assign it to the destination. */
+function convertLeaf(src: RecordView, sl: Leaf, dst: RecordView, dl: Leaf): void {
+  const n = dl.count ?? 1;
+  for (let i = 0; i < n; i++) {
+    const val = cconv(dl, readLeaf(src, sl, i));
+    if (dl.count !== undefined) dst.setAt(dl, i, val);
+    else dst.set(dl, val);
+  }
+}
+
+/** One rule of freebsd32_kinfo_proc_out, as the C states it (the compiled plan's reference and fallback). */
+function convertOp(plan: CopyoutPlan, op: Op, src: RecordView, dst: RecordView): void {
   const le = plan.compat.littleEndian;
+  switch (op.conv) {
+    case 'SET':
+      dst.assign(op.dst[0], plan.compat.size);
+      break;
+    case 'CP':
+    case 'TV':
+    case 'RU':
+      for (let k = 0; k < op.dst.length; k++) convertLeaf(src, op.src[k], dst, op.dst[k]);
+      break;
+    case 'PTRTRIM': {
+      const l = op.src[0];
+      const x = BigInt(src.get(l) as bigint | number);
+      const u = BigInt.asUintN(l.elemSize * 8, x);
+      dst.assign(op.dst[0], u > 0xffffffffn ? 0n : u);
+      break;
+    }
+    case 'FU64': {
+      const x = BigInt.asUintN(64, BigInt(src.get(op.src[0]) as bigint | number));
+      const off = dst.offset + op.dstOff;
+      if (op.dst.length === 1 && op.dst[0].elemSize === 8) dst.dv.setBigUint64(off, x, le);
+      else {
+        // freebsd32_uint64_t as two 32-bit words: the low word first [I].
+        dst.dv.setUint32(off, Number(x & 0xffffffffn), le);
+        dst.dv.setUint32(off + 4, Number(x >> 32n), le);
+      }
+      break;
+    }
+    case 'BYTES':
+      dst.bytes.set(src.bytes.subarray(src.offset + op.srcOff, src.offset + op.srcOff + op.srcSize), dst.offset + op.dstOff);
+      break;
+  }
+}
+
+/**
+ * The plan compiled to byte moves. Both records have the arch's byte order, so a C assignment
+ * between integers of the same size is a byte copy, and one into a narrower integer (the 64-bit
+ * longs and times into 32-bit ones) copies the low-order bytes: the value modulo 2^(8·size).
+ * Adjacent copies are merged (most of kinfo_proc32 is runs of fields copied unchanged), so a
+ * record is a few dozen copies instead of a BigInt conversion per field. PTRTRIM of a 64-bit
+ * pointer copies the low word when the high word is 0 (else leaves the zeroed field). Anything
+ * else (SET, FU64, widening, mismatched arrays) runs convertOp, the rule as written.
+ */
+interface Compiled {
+  /** Byte ranges [src, dst, len] (offsets within the records), merged, in destination order. */
+  copies: Int32Array;
+  /** 64-bit pointers trimmed to 32 bits: [src, dst] pairs. */
+  ptrtrims: Int32Array;
+  /** Rules or leaf pairs done the general way. */
+  general: { op: Op; sl?: Leaf; dl?: Leaf }[];
+}
+
+const compiledPlans = new WeakMap<CopyoutPlan, Compiled>();
+
+function compile(plan: CopyoutPlan): Compiled {
+  const le = plan.native.littleEndian;
+  if (plan.compat.littleEndian !== le) throw new KvmkitError('native and compat records differ in byte order', { arch: plan.arch, revision: plan.revision });
+  const copies: [number, number, number][] = [];
+  const ptrtrims: number[] = [];
+  const general: Compiled['general'] = [];
+  const scalarOrArray = (l: Leaf) => l.kind !== 'string';
   for (const op of plan.ops) {
     switch (op.conv) {
-      case 'SET':
-        dst.assign(op.field, plan.compat.size);
+      case 'BYTES':
+        copies.push([op.srcOff, op.dstOff, op.srcSize]);
         break;
       case 'CP':
       case 'TV':
       case 'RU':
         for (let k = 0; k < op.dst.length; k++) {
-          const dl = op.dst[k];
           const sl = op.src[k];
+          const dl = op.dst[k];
           const n = dl.count ?? 1;
-          for (let i = 0; i < n; i++) {
-            const val = cconv(dl, readLeaf(src, sl, i));
-            if (dl.count !== undefined) dst.setAt(dl.path, i, val);
-            else dst.set(dl.path, val);
+          if ((sl.count ?? 1) !== n || dl.elemSize > sl.elemSize || !scalarOrArray(sl) || !scalarOrArray(dl)) {
+            general.push({ op, sl, dl });
+            continue;
           }
+          // The low-order dl.elemSize bytes of each source element: at its start (LE) or end (BE).
+          const low = le ? 0 : sl.elemSize - dl.elemSize;
+          for (let i = 0; i < n; i++) copies.push([sl.offset + i * sl.elemSize + low, dl.offset + i * dl.elemSize, dl.elemSize]);
         }
         break;
       case 'PTRTRIM': {
-        const l = op.src[0];
-        const x = BigInt(src.get(l.path) as bigint | number);
-        const u = BigInt.asUintN(l.elemSize * 8, x);
-        dst.assign(op.dst[0].path, u > 0xffffffffn ? 0n : u);
+        const sl = op.src[0];
+        const dl = op.dst[0];
+        if (op.src.length === 1 && op.dst.length === 1 && sl.count === undefined && dl.count === undefined && sl.elemSize === 8 && dl.elemSize === 4) ptrtrims.push(sl.offset, dl.offset);
+        else general.push({ op });
         break;
       }
-      case 'FU64': {
-        const x = BigInt.asUintN(64, BigInt(src.get(op.src[0].path) as bigint | number));
-        const b = new DataView(dst.bytes.buffer, dst.bytes.byteOffset + dst.offset + op.dstOff, 8);
-        if (op.dst.length === 1 && op.dst[0].elemSize === 8) b.setBigUint64(0, x, le);
-        else {
-          // freebsd32_uint64_t as two 32-bit words: the low word first [I].
-          b.setUint32(0, Number(x & 0xffffffffn), le);
-          b.setUint32(4, Number(x >> 32n), le);
-        }
-        break;
-      }
-      case 'BYTES':
-        dst.bytes.set(src.bytes.subarray(src.offset + op.srcOff, src.offset + op.srcOff + op.srcSize), dst.offset + op.dstOff);
-        break;
+      default:
+        general.push({ op });
     }
   }
+  copies.sort((x, y) => x[1] - y[1]);
+  const merged: number[] = [];
+  for (const [src, dst, len] of copies) {
+    const m = merged.length;
+    if (m > 0 && merged[m - 3] + merged[m - 1] === src && merged[m - 2] + merged[m - 1] === dst) merged[m - 1] += len;
+    else merged.push(src, dst, len);
+  }
+  return { copies: Int32Array.from(merged), ptrtrims: Int32Array.from(ptrtrims), general };
+}
+
+/** freebsd32_kinfo_proc_out(ki, ki32): `src` views a native record, `dst` a kinfo_proc32 buffer. */
+export function kinfoProcOut(plan: CopyoutPlan, src: RecordView, dst: RecordView): void {
+  let c = compiledPlans.get(plan);
+  if (!c) compiledPlans.set(plan, (c = compile(plan)));
+  dst.zero();
+  const sb = src.bytes;
+  const db = dst.bytes;
+  const s0 = src.offset;
+  const d0 = dst.offset;
+  const { copies, ptrtrims } = c;
+  for (let j = 0; j < copies.length; j += 3) {
+    const s = s0 + copies[j];
+    const d = d0 + copies[j + 1];
+    const len = copies[j + 2];
+    if (len > 16) db.set(sb.subarray(s, s + len), d);
+    else for (let b = 0; b < len; b++) db[d + b] = sb[s + b];
+  }
+  const hiWord = plan.native.littleEndian ? 4 : 0;
+  for (let j = 0; j < ptrtrims.length; j += 2) {
+    const s = s0 + ptrtrims[j];
+    const d = d0 + ptrtrims[j + 1];
+    const h = s + hiWord;
+    if ((sb[h] | sb[h + 1] | sb[h + 2] | sb[h + 3]) !== 0) continue; // > 0xffffffff: 0 (already zeroed)
+    const lo = s + 4 - hiWord;
+    db[d] = sb[lo];
+    db[d + 1] = sb[lo + 1];
+    db[d + 2] = sb[lo + 2];
+    db[d + 3] = sb[lo + 3];
+  }
+  for (const g of c.general) {
+    if (g.sl && g.dl) convertLeaf(src, g.sl, dst, g.dl);
+    else convertOp(plan, g.op, src, dst);
+  }
+}
+
+/**
+ * The same copyout, rule by rule as the C states it, without the compiled byte moves: the
+ * reference the compiled form is tested against.
+ */
+export function kinfoProcOutByRule(plan: CopyoutPlan, src: RecordView, dst: RecordView): void {
+  dst.zero();
+  for (const op of plan.ops) convertOp(plan, op, src, dst);
 }
 
 /** Convert a buffer of native records to compat records (the `kvmkit compat` command). */
