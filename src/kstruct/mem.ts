@@ -31,10 +31,27 @@ export class KernelMemory {
   private readonly xTag: Float64Array;
   private readonly xOff: Float64Array;
   private readonly xMask: number;
+  /** The 4 GiB block [hiBase, hiEnd) of the last load and its first page number (va >> 32n costs as much as the rest of a load). */
+  private hiBase = 1n;
+  private hiEnd = 0n;
+  private hiVpn = 0;
   private readonly C: number;
   private readonly maxChunks: number;
-  private readonly chunks = new Map<number, Chunk>();
-  private readonly ring: Chunk[] = [];
+  /**
+   * The chunk ring as parallel arrays (slot i: file chunk number ringKey[i], its bytes, their
+   * length, CLOCK's used bit) and an index chunk number → slot (open addressing, linear probing,
+   * deletion by backward shift). A Map<number, Chunk> lookup plus the Chunk object cost ~40% more.
+   */
+  private readonly ringBytes: Uint8Array[] = [];
+  private readonly ringDv: DataView[] = [];
+  private readonly ringKey: Float64Array;
+  private readonly ringLen: Int32Array;
+  private readonly ringUsed: Uint8Array;
+  private ringSize = 0;
+  private readonly idxKey: Float64Array;
+  private readonly idxSlot: Int32Array;
+  private readonly idxMask: number;
+  private readonly idxShift: number;
   private hand = 0;
   private slab = new ArrayBuffer(0);
   private slabLeft = 0;
@@ -54,6 +71,16 @@ export class KernelMemory {
     this.C = chunkSize;
     this.maxChunks = Math.floor(cacheBytes / chunkSize);
     if (xlatSlots <= 0 || (xlatSlots & (xlatSlots - 1)) !== 0) throw new Error(`translation slots ${xlatSlots} is not a power of two`);
+    const slots = Math.max(this.maxChunks, 1);
+    this.ringKey = new Float64Array(slots);
+    this.ringLen = new Int32Array(slots);
+    this.ringUsed = new Uint8Array(slots);
+    let cap = 16;
+    while (cap < slots * 2) cap *= 2;
+    this.idxKey = new Float64Array(cap).fill(-1);
+    this.idxSlot = new Int32Array(cap);
+    this.idxMask = cap - 1;
+    this.idxShift = 32 - Math.log2(cap);
     this.xTag = new Float64Array(xlatSlots).fill(-1);
     this.xOff = new Float64Array(xlatSlots);
     this.xMask = xlatSlots - 1;
@@ -79,7 +106,13 @@ export class KernelMemory {
     // Two cheap BigInt → Number conversions (va >> 12n and va & 4095n cost twice as much, and a
     // walk makes ~12 loads per process).
     const low = Number(BigInt.asUintN(32, va));
-    const vpn = Number(va >> 32n) * this.hiPages + (low >>> this.pageBits);
+    if (!(va >= this.hiBase && va < this.hiEnd)) {
+      const hi = va >> 32n;
+      this.hiBase = hi << 32n;
+      this.hiEnd = this.hiBase + 0x100000000n;
+      this.hiVpn = Number(hi) * this.hiPages;
+    }
+    const vpn = this.hiVpn + (low >>> this.pageBits);
     const po = low & (P - 1);
     const last = Math.floor((po + size - 1) / P);
     const s0 = Math.floor((po + lo) / P), s1 = Math.floor((po + lo + len - 1) / P);
@@ -104,8 +137,10 @@ export class KernelMemory {
   /** Drop the translation and chunk caches. */
   clear(): void {
     this.xTag.fill(-1);
-    this.chunks.clear();
-    this.ring.length = 0;
+    this.idxKey.fill(-1);
+    this.ringBytes.length = 0;
+    this.ringDv.length = 0;
+    this.ringSize = 0;
     this.slabLeft = 0;
     this.hand = 0;
   }
@@ -142,9 +177,9 @@ export class KernelMemory {
     const c = Math.floor(fo / C);
     const start = c * C;
     if (fo + len <= start + C) {
-      const ch = this.chunk(c);
-      this.buf = ch.bytes;
-      this.dv = ch.dv;
+      const i = this.chunk(c);
+      this.buf = this.ringBytes[i];
+      this.dv = this.ringDv[i];
       return fo - start;
     }
     // Spans chunks: assemble.
@@ -153,10 +188,10 @@ export class KernelMemory {
     while (done < len) {
       const at = fo + done;
       const ci = Math.floor(at / C);
-      const ch = this.chunk(ci);
+      const i = this.chunk(ci);
       const o = at - ci * C;
-      const n = Math.min(len - done, ch.length - o);
-      s.set(ch.bytes.subarray(o, o + n), done);
+      const n = Math.min(len - done, this.ringLen[i] - o);
+      s.set(this.ringBytes[i].subarray(o, o + n), done);
       done += n;
     }
     this.buf = s;
@@ -165,40 +200,79 @@ export class KernelMemory {
     return 0;
   }
 
-  private chunk(c: number): Chunk {
-    const hit = this.chunks.get(c);
-    if (hit !== undefined) {
-      hit.used = true;
+  /** The ring slot holding file chunk c, read in when it is not there. */
+  private chunk(c: number): number {
+    const hit = this.find(c);
+    if (hit >= 0) {
+      this.ringUsed[hit] = 1;
       return hit;
     }
     this.stats.chunkMisses++;
-    let ch: Chunk;
-    if (this.ring.length < this.maxChunks) {
+    let i: number;
+    if (this.ringSize < this.maxChunks) {
       // Chunk buffers are cut from 1 MiB slabs: 2048 separate 16 KiB ArrayBuffers took ~90 ms to allocate.
       if (this.slabLeft === 0) {
-        this.slabLeft = Math.min(64, this.maxChunks - this.ring.length);
+        this.slabLeft = Math.min(64, this.maxChunks - this.ringSize);
         this.slab = new ArrayBuffer(this.slabLeft * this.C);
       }
       const at = (--this.slabLeft) * this.C;
-      ch = { bytes: new Uint8Array(this.slab, at, this.C), dv: new DataView(this.slab, at, this.C), key: c, length: 0, used: false };
-      this.ring.push(ch);
+      i = this.ringSize++;
+      this.ringBytes.push(new Uint8Array(this.slab, at, this.C));
+      this.ringDv.push(new DataView(this.slab, at, this.C));
     } else {
       // CLOCK: the hand passes over chunks used since it last passed, and replaces the first one that was not.
       for (;;) {
-        ch = this.ring[this.hand];
-        this.hand = this.hand + 1 === this.ring.length ? 0 : this.hand + 1;
-        if (!ch.used) break;
-        ch.used = false;
+        i = this.hand;
+        this.hand = i + 1 === this.ringSize ? 0 : i + 1;
+        if (this.ringUsed[i] === 0) break;
+        this.ringUsed[i] = 0;
       }
-      this.chunks.delete(ch.key);
-      ch.key = c;
+      this.unindex(this.ringKey[i]);
     }
     const start = c * this.C;
-    ch.length = Math.min(this.C, this.src.size - start);
-    this.readSource(start, ch.length, ch.bytes, 0);
-    ch.used = false;
-    this.chunks.set(c, ch);
-    return ch;
+    const n = Math.min(this.C, this.src.size - start);
+    this.readSource(start, n, this.ringBytes[i], 0);
+    this.ringKey[i] = c;
+    this.ringLen[i] = n;
+    this.ringUsed[i] = 0;
+    this.index(c, i);
+    return i;
+  }
+
+  private home(c: number): number {
+    return Math.imul(c | 0, 0x9e3779b1) >>> this.idxShift;
+  }
+
+  private find(c: number): number {
+    const keys = this.idxKey, mask = this.idxMask;
+    for (let j = this.home(c); ; j = (j + 1) & mask) {
+      const k = keys[j];
+      if (k === c) return this.idxSlot[j];
+      if (k === -1) return -1;
+    }
+  }
+
+  private index(c: number, slot: number): void {
+    const keys = this.idxKey, mask = this.idxMask;
+    let j = this.home(c);
+    while (keys[j] !== -1) j = (j + 1) & mask;
+    keys[j] = c;
+    this.idxSlot[j] = slot;
+  }
+
+  private unindex(c: number): void {
+    const keys = this.idxKey, mask = this.idxMask;
+    let i = this.home(c);
+    while (keys[i] !== c) i = (i + 1) & mask;
+    // Backward shift: later entries of the probe run move up unless their home lies in (i, j].
+    for (let j = (i + 1) & mask; keys[j] !== -1; j = (j + 1) & mask) {
+      const h = this.home(keys[j]);
+      if (i <= j ? i < h && h <= j : i < h || h <= j) continue;
+      keys[i] = keys[j];
+      this.idxSlot[i] = this.idxSlot[j];
+      i = j;
+    }
+    keys[i] = -1;
   }
 
   private readSource(offset: number, length: number, into: Uint8Array, at: number): void {
@@ -223,12 +297,4 @@ export class KernelMemory {
     }
     return this.scratch;
   }
-}
-
-interface Chunk {
-  bytes: Uint8Array;
-  key: number;
-  dv: DataView;
-  length: number;
-  used: boolean;
 }

@@ -48,7 +48,7 @@ describe('KernelMemory gives KernelImage.read bytes and errors', () => {
       try {
         const rnd = prng(format.length);
         // Small caches so that chunks are evicted and translation slots collide.
-        const mems = [new KernelMemory(img), new KernelMemory(img, 3 * 16384, 16384, 4), new KernelMemory(img, 0)];
+        const mems = [new KernelMemory(img), new KernelMemory(img, 3 * 16384, 16384, 4), new KernelMemory(img, 37 * 4096, 4096, 64), new KernelMemory(img, 0)];
         const objs = model.objects.map((o) => o.obj.addr);
         const probes: [bigint, number][] = [];
         for (let i = 0; i < 600; i++) {
