@@ -81,7 +81,7 @@ function makePlans(kl: KernelLayouts) {
     ucred: p.big('p_ucred'), sigacts: p.big('p_sigacts'), vmspace: p.big('p_vmspace'), stats: p.big('p_stats'), sysent: p.big('p_sysent'),
     pptr: p.big('p_pptr'), reaper: p.big('p_reaper'), pgrp: p.big('p_pgrp'), ktrio: p.big('p_ktrioparms'),
     threads: p.big('p_threads.tqh_first'), children: p.big('p_children.lh_first'), reaplist: p.big('p_reaplist.lh_first'),
-    orphans: p.big('p_orphans.lh_first'), orphanPrev: p.big('p_orphan.le_prev'),
+    orphans: p.big('p_orphans.lh_first'), orphanPrev: p.big('p_orphan.le_prev'), pglistNext: p.big('p_pglist.le_next'),
     r: undefined as unknown as Range,
   };
   proc.r = range(p);
@@ -99,7 +99,7 @@ function makePlans(kl: KernelLayouts) {
     td_sigmask: t.sigset('td_sigmask'), td_siglist: t.sigset('td_sigqueue.sq_signals'), td_ru: t.rusage('td_ru'), td_rux: t.rux('td_rux'),
     td_incruntime: t.big('td_incruntime'), td_uticks: t.big('td_uticks'), td_sticks: t.big('td_sticks'), td_iticks: t.big('td_iticks'),
     sched_pctcpu: ((dv, o) => tsPct(dv, o + tsOff)) as NumR, sched_estcpu: ((dv, o) => tsEst(dv, o + tsOff)) as NumR,
-    wmesg: t.big('td_wmesg'), lockname: t.big('td_lockname'), proc: t.big('td_proc'),
+    wmesg: t.big('td_wmesg'), lockname: t.big('td_lockname'), proc: t.big('td_proc'), next: t.big('td_plist.tqe_next'),
     r: undefined as unknown as Range,
   };
   const tr = t.range();
@@ -227,6 +227,8 @@ const $sysent = Symbol('sysent');
 const $sysentA = Symbol('sysentA');
 const $threads = Symbol('threads');
 const $threadsA = Symbol('threadsA');
+/** The list links read with the struct (td_plist.tqe_next, p_pglist.le_next): see KernelReader.derefList. */
+const $next = Symbol('next');
 const $tracevp = Symbol('tracevp');
 const $ttyp = Symbol('ttyp');
 const $ttypA = Symbol('ttypA');
@@ -265,7 +267,7 @@ class ImgProc implements Proc {
   declare p_siglist: Sigset;
   [$r]!: KernelReader;
   [$ucredA]!: bigint; [$sigactsA]!: bigint; [$vmspaceA]!: bigint; [$statsA]!: bigint; [$sysentA]!: bigint; [$pptrA]!: bigint; [$reaperA]!: bigint;
-  [$pgrpA]!: bigint; [$ktrioA]!: bigint; [$threadsA]!: bigint; [$childrenA]!: bigint; [$reaplistA]!: bigint; [$orphansA]!: bigint;
+  [$pgrpA]!: bigint; [$ktrioA]!: bigint; [$threadsA]!: bigint; [$childrenA]!: bigint; [$reaplistA]!: bigint; [$orphansA]!: bigint; [$next]!: bigint;
   [$ucred]: Slot<Ucred> = UNSET;
   [$sigacts]: Slot<Sigacts | null> = UNSET;
   [$vmspace]: Slot<Vmspace | null> = UNSET;
@@ -320,6 +322,7 @@ class ImgProc implements Proc {
     this[$childrenA] = P.children(dv, o);
     this[$reaplistA] = P.reaplist(dv, o);
     this[$orphansA] = P.orphans(dv, o);
+    this[$next] = P.pglistNext(dv, o);
   }
 
   get p_ucred(): Ucred {
@@ -424,7 +427,7 @@ class ImgThread implements Thread {
   declare sched_pctcpu: number;
   declare sched_estcpu: number;
   [$r]!: KernelReader;
-  [$wmesgA]!: bigint; [$locknameA]!: bigint; [$procA]!: bigint;
+  [$wmesgA]!: bigint; [$locknameA]!: bigint; [$procA]!: bigint; [$next]!: bigint;
   [$wmesg]: Slot<string | null> = UNSET;
   [$lockname]: Slot<string | null> = UNSET;
   [$proc]!: Slot<Proc>;
@@ -465,6 +468,7 @@ class ImgThread implements Thread {
     this[$wmesgA] = T.wmesg(dv, o);
     this[$locknameA] = T.lockname(dv, o);
     this[$procA] = T.proc(dv, o);
+    this[$next] = T.next(dv, o);
     this[$proc] = owner ?? UNSET;
   }
 
@@ -916,9 +920,23 @@ export class KernelReader {
     }
   }
 
-  /** @internal A list member (p_threads, p_children, p_reaplist, p_orphans, pg_members), resolved as deref does. */
+  /**
+   * @internal A list member (p_threads, p_children, p_reaplist, p_orphans, pg_members), resolved as
+   * deref does. p_threads and pg_members are first read element by element, each link taken from
+   * the element just read (two loads per thread fewer than following the links, then reading the
+   * elements); when that meets anything but a plain list (a repeat, too many entries, an element
+   * that cannot be read) the list is read the canonical way, links first, whose errors are the ones
+   * given. The elements read meanwhile are the same cached objects.
+   */
   derefList(which: number, first: bigint, struct: string, owner: bigint, field: string, proc?: Proc): never {
     const O = this.plans.offs;
+    if (which === L.threads) {
+      const fast = this.threadsByLink(first, proc);
+      if (fast) return fast as never;
+    } else if (which === L.pglist) {
+      const fast = this.procsByLink(first);
+      if (fast) return fast as never;
+    }
     try {
       if (which === L.threads) {
         const a = this.list(first, O.threadNext, 'thread', field);
@@ -934,6 +952,50 @@ export class KernelReader {
     } catch (e) {
       throw this.memberError(e, struct, owner, field);
     }
+  }
+
+  private threadsByLink(first: bigint, proc: Proc | undefined): Thread[] | undefined {
+    const out: Thread[] = [];
+    const addrs: bigint[] = [];
+    let cur = first;
+    let seen: Set<bigint> | undefined;
+    while (cur !== 0n) {
+      if ((seen ? seen.has(cur) : addrs.includes(cur)) || addrs.length >= this.maxList) return undefined;
+      if (seen) seen.add(cur);
+      else if (addrs.length === 32) seen = new Set([...addrs, cur]);
+      let td: Thread;
+      try {
+        td = this.thread(cur, proc);
+      } catch {
+        return undefined;
+      }
+      addrs.push(cur);
+      out.push(td);
+      cur = (td as ImgThread)[$next];
+    }
+    return out;
+  }
+
+  private procsByLink(first: bigint): Proc[] | undefined {
+    const out: Proc[] = [];
+    const addrs: bigint[] = [];
+    let cur = first;
+    let seen: Set<bigint> | undefined;
+    while (cur !== 0n) {
+      if ((seen ? seen.has(cur) : addrs.includes(cur)) || addrs.length >= this.maxList) return undefined;
+      if (seen) seen.add(cur);
+      else if (addrs.length === 32) seen = new Set([...addrs, cur]);
+      let p: Proc;
+      try {
+        p = this.proc(cur);
+      } catch {
+        return undefined;
+      }
+      addrs.push(cur);
+      out.push(p);
+      cur = (p as ImgProc)[$next];
+    }
+    return out;
   }
 
   private memberError(e: unknown, struct: string, owner: bigint, field: string): unknown {

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { KvmkitError } from '../../src/base/errors.ts';
 import { openImage } from '../../src/image/open.ts';
 import type { ImageFormat } from '../../src/image/image.ts';
-import { KERN_PROC_ALL } from '../../src/kernel/constants.ts';
+import { KERN_PROC_ALL, PRS_NEW } from '../../src/kernel/constants.ts';
 import { randomModel } from '../../src/kernel/random.ts';
 import { liveRevisions } from '../../src/kernel/rules.ts';
 import { loadScenarioFile } from '../../src/kernel/scenario.ts';
@@ -198,6 +198,60 @@ describe('reader', () => {
 });
 
 describe('corrupt memory', () => {
+  it('thread and pgrp member lists: a loop or an unreadable element gives the link-by-link reading\'s error', () => {
+    const { model } = randomModel({ seed: 3, processes: 80 }, 'amd64');
+    const multi = [...model.procs.values()].filter((p) => p.p_state !== PRS_NEW && p.p_threads.length >= 2);
+    const grouped = [...model.procs.values()].filter((p) => p.p_state !== PRS_NEW && p.p_pgrp && p.p_pgrp.pg_members.length >= 2).map((p) => p.p_pgrp!);
+    expect(multi.length).toBeGreaterThanOrEqual(2);
+    expect(grouped.length).toBeGreaterThanOrEqual(2);
+    const kl = kernelLayouts('amd64');
+    const b = builderForModel(model);
+    writeModel(model, b);
+    const bad = 0xfffff8007ff00000n;
+    const [loopP, badP] = multi;
+    const tdNext = (td: { addr: bigint }) => td.addr + BigInt(kl.off('thread', 'td_plist.tqe_next'));
+    b.writePointer(tdNext(loopP.p_threads[loopP.p_threads.length - 1]), loopP.p_threads[0].addr);
+    b.writePointer(tdNext(badP.p_threads[0]), bad);
+    const [loopG, badG] = grouped.filter((g, i, a) => a.indexOf(g) === i);
+    const pgNext = (p: { addr: bigint }) => p.addr + BigInt(kl.off('proc', 'p_pglist.le_next'));
+    b.writePointer(pgNext(loopG.pg_members[loopG.pg_members.length - 1]), loopG.pg_members[0].addr);
+    b.writePointer(pgNext(badG.pg_members[0]), bad);
+    const vmcore = path.join(tmp, 'lists.vmcore'), kernel = path.join(tmp, 'lists.kernel');
+    b.writeImage(vmcore, 'amd64-minidump');
+    b.writeKernel(kernel);
+    const img = openImage(vmcore, kernel);
+    try {
+      const r = new KernelReader(img);
+      const fails = (f: () => unknown): KstructReadError => {
+        try {
+          f();
+        } catch (e) {
+          expect(e).toBeInstanceOf(KstructReadError);
+          return e as KstructReadError;
+        }
+        throw new Error('no error');
+      };
+      let e = fails(() => r.proc(loopP.addr).p_threads);
+      expect(e.message).toMatch(/field p_threads: p_threads list loops back to thread/);
+      expect([e.field, e.address]).toEqual(['proc.p_threads', loopP.p_threads[0].addr]);
+      // The link after the first thread cannot be followed: the error is the link's, not the struct's.
+      e = fails(() => r.proc(badP.addr).p_threads);
+      expect(e.message).toMatch(/cannot read thread\.p_threads link at 0xfffff8007ff000/);
+      expect(e.field).toBe('proc.p_threads');
+      e = fails(() => r.pgrp(loopG.addr).pg_members);
+      expect(e.message).toMatch(/field pg_members: pg_members list loops back to proc/);
+      e = fails(() => r.pgrp(badG.addr).pg_members);
+      expect(e.message).toMatch(/cannot read proc\.pg_members link at 0xfffff8007ff00/);
+      // Undamaged lists read whole, the same objects as the cache gives.
+      const ok = multi.find((p) => p !== loopP && p !== badP)!;
+      const tds = r.proc(ok.addr).p_threads;
+      expect(tds.map((t) => t.td_tid)).toEqual(ok.p_threads.map((t) => t.td_tid));
+      for (const td of tds) expect(r.thread(td.addr)).toBe(td);
+    } finally {
+      img.close();
+    }
+  });
+
   it('a cyclic allproc and a bad p_ucred are reported, not followed forever', () => {
     const model = loadScenarioFile(path.join(SCEN, 'traced.json'), 'amd64');
     const b = builderForModel(model);
