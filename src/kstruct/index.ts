@@ -47,9 +47,14 @@
  * Object.create(p), which reads through and shadows what is assigned.
  *
  * Cost (amd64 minidump, 2 cores): memory goes through ./mem.ts (pages translated once into a
- * direct-mapped table, 16 KiB file chunks in a 32 MiB CLOCK cache, no copy per struct); structs are
- * decoded by constant-offset readers made once per layout (./decode.ts) from the bytes their fields
- * span. r.mem.stats counts loads, chunk reads and translations.
+ * direct-mapped table, 16 KiB file chunks in a 32 MiB CLOCK cache indexed by typed arrays, no copy
+ * per struct); structs are decoded by constant-offset readers made once per layout (./decode.ts)
+ * from the bytes their fields span; objects are cached in one open-addressing table keyed by
+ * (kind, address), emptied in place at a checkpoint (never a Map.clear(): V8 then keeps each
+ * cleared table pointing to its successor, and once one is promoted every later cache generation
+ * survives the scavenges). p_threads and pg_members follow the links decoded with each element.
+ * About 9 loads per process; the 100k-process walk reads every 16 KiB of its 945 MB dump once.
+ * r.mem.stats counts loads, chunk reads and translations.
  *
  * Identity: within one cache generation an address always gives the same JS object (the fill
  * code compares prisons, pgrps, sessions and procs with ===). checkpoint() starts a new
