@@ -956,20 +956,18 @@ export class KernelReader {
 
   private threadsByLink(first: bigint, proc: Proc | undefined): Thread[] | undefined {
     const out: Thread[] = [];
-    const addrs: bigint[] = [];
     let cur = first;
     let seen: Set<bigint> | undefined;
     while (cur !== 0n) {
-      if ((seen ? seen.has(cur) : addrs.includes(cur)) || addrs.length >= this.maxList) return undefined;
+      if ((seen ? seen.has(cur) : hasAddr(out, cur)) || out.length >= this.maxList) return undefined;
       if (seen) seen.add(cur);
-      else if (addrs.length === 32) seen = new Set([...addrs, cur]);
+      else if (out.length === 32) seen = new Set([...out.map((o) => o.addr), cur]);
       let td: Thread;
       try {
         td = this.thread(cur, proc);
       } catch {
         return undefined;
       }
-      addrs.push(cur);
       out.push(td);
       cur = (td as ImgThread)[$next];
     }
@@ -978,20 +976,18 @@ export class KernelReader {
 
   private procsByLink(first: bigint): Proc[] | undefined {
     const out: Proc[] = [];
-    const addrs: bigint[] = [];
     let cur = first;
     let seen: Set<bigint> | undefined;
     while (cur !== 0n) {
-      if ((seen ? seen.has(cur) : addrs.includes(cur)) || addrs.length >= this.maxList) return undefined;
+      if ((seen ? seen.has(cur) : hasAddr(out, cur)) || out.length >= this.maxList) return undefined;
       if (seen) seen.add(cur);
-      else if (addrs.length === 32) seen = new Set([...addrs, cur]);
+      else if (out.length === 32) seen = new Set([...out.map((o) => o.addr), cur]);
       let p: Proc;
       try {
         p = this.proc(cur);
       } catch {
         return undefined;
       }
-      addrs.push(cur);
       out.push(p);
       cur = (p as ImgProc)[$next];
     }
@@ -1091,7 +1087,12 @@ export class KernelReader {
     }
     const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
     const out: bigint[] = [];
-    for (let j = 0; j < n; j++) out.push(ps === 8 ? dv.getBigUint64(j * 8, this.kl.littleEndian) : BigInt(dv.getUint32(j * 4, this.kl.littleEndian)));
+    const le = this.kl.littleEndian;
+    // Most buckets are empty: one shared 0n rather than a BigInt allocated per bucket.
+    for (let j = 0; j < n; j++) {
+      if (ps === 8) out.push(dv.getUint32(j * 8, le) === 0 && dv.getUint32(j * 8 + 4, le) === 0 ? 0n : dv.getBigUint64(j * 8, le));
+      else out.push(BigInt(dv.getUint32(j * 4, le)));
+    }
     return out;
   }
 
@@ -1321,6 +1322,12 @@ export class KernelReader {
       ttys: new Map(),
     };
   }
+}
+
+/** Is there an object at address a in objs (a short list's repeat check)? */
+function hasAddr(objs: readonly { addr: bigint }[], a: bigint): boolean {
+  for (let i = 0; i < objs.length; i++) if (objs[i].addr === a) return true;
+  return false;
 }
 
 const readers = new WeakMap<KernelImage, KernelReader>();
