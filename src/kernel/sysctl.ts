@@ -1,5 +1,6 @@
 import { KvmkitError, UsageError } from '../base/errors.ts';
 import { RecordView } from '../codec/index.ts';
+import { pidHashBuckets } from './pidhash.ts';
 import { copyoutPlan, kinfoProcOut } from '../compat/copyout.ts';
 import { archDef, getLayout, type StructLayout } from '../layout/index.ts';
 import {
@@ -80,10 +81,8 @@ export function pCansee(viewer: Viewer, p: Proc): number {
 export function pidHashOrder(model: KernelModel): Proc[] {
   const { pidhash, pidhashlock } = model.globals;
   const out: Proc[] = [];
-  for (let i = 0; i <= pidhashlock; i++) {
-    for (let j = i; j <= pidhash; j += pidhashlock + 1) {
-      for (const p of model.pidhashtbl[j]) if (p.p_state !== PRS_NEW) out.push(p);
-    }
+  for (const j of pidHashBuckets(pidhash, pidhashlock)) {
+    for (const p of model.pidhashtbl[j]) if (p.p_state !== PRS_NEW) out.push(p);
   }
   return out;
 }
