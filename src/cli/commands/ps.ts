@@ -17,7 +17,7 @@ import { tableHeader, tableLine } from '../table.ts';
 interface Args {
   vmcore?: string; kernel?: string; scenario?: string; arch: string;
   pid?: number; pgrp?: number; sid?: number; tty?: string; uid?: number; ruid?: number; gid?: number; rgid?: number;
-  threads: boolean; mode: string; compat32: boolean; rev?: string; json: boolean; raw?: string; strict: boolean; rules: boolean; jobs?: number;
+  threads: boolean; mode: string; compat32: boolean; rev?: string; json: boolean; raw?: string; strict: boolean; rules: boolean;
 }
 
 /** The selector from the flags (at most one), as kvm_getprocs' op and arg. */
@@ -79,13 +79,11 @@ export const command: CommandModule<object, Args> = {
     .option('raw', { type: 'string', describe: 'write the record bytes, exactly as the sysctl returns them, to this file (kvmkit decode reads it)' })
     .option('strict', { type: 'boolean', default: false, describe: 'any error (unreadable object, cyclic list) fails the command' })
     .option('rules', { type: 'boolean', default: false, describe: 'print the libkvm rules (every difference from the live path) and exit' })
-    .option('jobs', { alias: 'j', type: 'number', describe: 'threads walking a large dump (exact mode, 20 000 processes or more; same output, in the same order)' })
     .example('$0 ps vmcore.0 --kernel kernel.debug', 'ps-like table of every process')
     .example('$0 ps vmcore.0 -k kernel.debug --threads --pid 800', 'the threads of pid 800')
     .example('$0 ps vmcore.0 -k kernel.debug --mode libkvm --json', 'what kvm_getprocs(KERN_PROC_PROC) returns from this dump, as JSON')
     .example('$0 ps vmcore.0 -k kernel.debug --raw procs.bin && $0 decode procs.bin --struct kinfo_proc --arch amd64 --rev fbsd15', 'raw records, decoded back')
     .example('$0 ps --scenario dumps/scenarios/login-session.json --arch arm64 --rev fbsd15-reaper --threads', 'a simulated system')
-    .example('$0 ps vmcore.0 -k kernel.debug -j 2 --raw procs.bin', 'a large dump walked on two threads')
     .example('$0 ps --rules', 'the libkvm rules') as never,
   handler: async (a) => {
     process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -97,7 +95,6 @@ export const command: CommandModule<object, Args> = {
       return;
     }
     const { op, arg } = selector(a);
-    if (a.jobs !== undefined && (!Number.isInteger(a.jobs) || a.jobs < 1 || a.jobs > 64)) throw new UsageError(`--jobs takes a thread count from 1 to 64, not ${a.jobs}`, { field: 'jobs' });
     let kd: Kd;
     if (a.scenario) {
       if (a.vmcore) throw new UsageError('give a vmcore or --scenario, not both', { field: 'scenario' });
@@ -124,7 +121,7 @@ export const command: CommandModule<object, Args> = {
       let n = 0;
       // Records stream: nothing is kept, so memory stays flat however many processes the dump has.
       const res = kd.getProcs(op, arg, {
-        threads: a.threads, mode: a.mode as KvmMode, compat32: a.compat32, strict: a.strict, keep: false, jobs: a.jobs,
+        threads: a.threads, mode: a.mode as KvmMode, compat32: a.compat32, strict: a.strict, keep: false,
         onProgress: bar.tick,
         onRecord: (r) => {
           if (r.unavailable.length) withUnavailable++;
