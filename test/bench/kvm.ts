@@ -2,10 +2,11 @@
  * Bench section `kvm`: walk time and peak RSS of `kvm_getprocs(KERN_PROC_ALL)` (per thread, exact
  * mode, records streamed and dropped) over a system of N processes with 2 threads each, for
  * N = 25k, 50k, 100k (100k processes / 200k threads is the target: ≤ 3 s, ≤ 300 MB, RSS flat as N
- * grows), on one thread and on two (kd.getProcs' jobs).
+ * grows).
  *
- * Each measurement runs in a child process (`tsx test/bench/kvm.ts --child N JOBS`) so peak RSS is
- * that walk's. The system is an amd64 minidump built by kstruct's writer (cached under os.tmpdir(),
+ * on one thread and on two (kd.getProcs jobs). Each measurement runs in a child process
+ * (`tsx test/bench/kvm.ts --child N JOBS`) so peak RSS is that
+ * walk's. The system is an amd64 minidump built by kstruct's writer (cached under os.tmpdir(),
  * keyed by the parameters, so repeated runs do not rebuild).
  */
 import { execFileSync } from 'node:child_process';
