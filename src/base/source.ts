@@ -15,8 +15,6 @@ export interface ByteSource {
   read(offset: number, length: number): Uint8Array;
   /** Optional: the same bytes copied into `into` at `at` (no allocation; same errors as read). */
   readInto?(offset: number, length: number, into: Uint8Array, at: number): void;
-  /** The file on disk holding these bytes (a gzip input's inflated copy), when there is one: another thread can open it. */
-  readonly path?: string;
   close(): void;
 }
 
@@ -38,9 +36,7 @@ export class BufferSource implements ByteSource {
 export class FileSource implements ByteSource {
   readonly size: number;
   private fd: number;
-  readonly path: string;
   constructor(readonly name: string, private readonly unlinkOnClose?: string) {
-    this.path = name;
     try {
       this.fd = fs.openSync(name, 'r');
       this.size = fs.fstatSync(this.fd).size;

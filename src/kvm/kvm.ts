@@ -7,7 +7,6 @@ import { openImage } from '../image/open.ts';
 import type { NlistEntry } from '../image/symbols.ts';
 import { getLayout, type StructLayout } from '../layout/index.ts';
 import { kstructSource } from './image-source.ts';
-import { parallelGetProcs, plannedJobs, type WalkFiles } from './parallel.ts';
 import { modelSource, type ModelFaults, type ProcessSource, type WalkError } from './source.ts';
 import { walkThreads } from './threads.ts';
 import { getProcs, type GetProcsOptions, type GetProcsResult, type KvmRecord } from './walk.ts';
@@ -86,15 +85,9 @@ export function kvmFromModel(model: KernelModel, revision: string, faults?: Mode
   return makeKd(src, undefined, revision, (op, arg, o) => getProcs(src, op, arg, o));
 }
 
-/**
- * A kd over any process source. With `files` (the dump and kernel the source reads, which other
- * threads can reopen), large exact-mode walks run on several threads (./parallel.ts).
- */
-export function kvmFromSource(src: ProcessSource, img?: KernelImage, files?: WalkFiles): Kd {
-  return makeKd(src, img, src.revision, (op, arg, o) => {
-    const jobs = plannedJobs(src, files, op, o);
-    return jobs > 1 ? parallelGetProcs(src, files!, op, arg, o, jobs) : getProcs(src, op, arg, o);
-  });
+/** A kd over any process source. */
+export function kvmFromSource(src: ProcessSource, img?: KernelImage): Kd {
+  return makeKd(src, img, src.revision, (op, arg, o) => getProcs(src, op, arg, o));
 }
 
 /** kvm_open2 for a dead kernel: the image, then the best reader for it. */
@@ -103,7 +96,7 @@ export async function openKvm(vmcore: string, kernel: string, opts: OpenKvmOptio
   try {
     if (opts.reader !== 'exported') {
       const src = kstructSource(img, { revision: opts.revision });
-      if (src) return kvmFromSource(src, img, img.source.path ? { core: img.source.path, kernel } : undefined);
+      if (src) return kvmFromSource(src, img);
       if (opts.reader === 'kstruct') throw new KvmkitError('kstruct\'s reader does not recognise this kernel (no layouts for it)', { file: vmcore });
     }
     const revision = opts.revision ?? 'fbsd14';

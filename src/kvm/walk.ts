@@ -44,13 +44,8 @@ export interface GetProcsOptions {
   /** Keep the records in the result (default true); set false with onRecord for constant memory. */
   keep?: boolean;
   onRecord?: (r: KvmRecord) => void;
-  /** Called every 1024 processes with (processes visited, nprocs or the list length). */
+  /** Called every `progressEvery` processes with (processes visited, list length). */
   onProgress?: (done: number, total: number) => void;
-  /**
-   * Threads for an exact-mode walk of a dump opened by openKvm (default 1: this thread only). Used only where it cannot change the result: not with
-   * `strict`, a `viewer`, KERN_PROC_PID or libkvm mode, and only for 20 000 processes or more.
-   */
-  jobs?: number;
 }
 
 export interface KvmRecord {
@@ -78,8 +73,6 @@ export interface GetProcsResult {
   count: number;
   errors: WalkError[];
   notes: string[];
-  /** A walk on several threads (./parallel.ts): how many, and the blocks each walked (the main thread first). */
-  threads?: { jobs: number; blocks: number[] };
   /** libkvm mode: kvm_getprocs itself would have returned NULL with this kvm_geterr() text. */
   libkvm?: { returnsNull: boolean; errbuf: string };
   /** All kept record bytes, back to back (what the sysctl's buffer holds). */
