@@ -21,6 +21,8 @@ export interface ImageSourceOptions {
 }
 
 const MAX_LIST = 200_000;
+/** An empty bucket (most of them: the table has ~1.3 buckets per process), shared. */
+const EMPTY_LIST: ProcList = Object.freeze({ addrs: Object.freeze([]) as unknown as bigint[], errors: Object.freeze([]) as unknown as WalkError[] });
 
 /** The errors of a process read whole (shared; frozen so that a caller pushing to it fails loudly). */
 const NO_ERRORS: WalkError[] = Object.freeze([]) as unknown as WalkError[];
@@ -75,26 +77,35 @@ export function imageSource(img: KernelImage, opts: ImageSourceOptions = {}): Pr
   const has = (n: string) => r.hasSymbol(n);
 
   /** Follow a list link by link: the entries before a bad link or a repeat are kept. */
-  const follow = (first: bigint, nextOff: number, what: string): ProcList => {
+  const follow = (first: bigint, nextOff: number, what: () => string): ProcList => {
     const addrs: bigint[] = [];
     const errors: WalkError[] = [];
-    const seen = new Set<bigint>();
+    // Repeats are found by scanning while the list is short (a pid-hash bucket holds one or two
+    // processes: a Set per bucket would be 10⁵ Sets per walk), by a Set once it is long.
+    let seen: Set<bigint> | undefined;
+    const next = BigInt(nextOff);
     let cur = first;
     while (cur !== 0n) {
-      if (seen.has(cur)) {
-        errors.push({ code: 'cycle', object: 'list', address: cur, message: `${what} list loops back to proc ${hex(cur)}` });
+      if (seen ? seen.has(cur) : addrs.includes(cur)) {
+        errors.push({ code: 'cycle', object: 'list', address: cur, message: `${what()} list loops back to proc ${hex(cur)}` });
         break;
       }
       if (addrs.length >= MAX_LIST) {
-        errors.push({ code: 'limit', object: 'list', address: cur, message: `${what} list longer than ${MAX_LIST} entries` });
+        errors.push({ code: 'limit', object: 'list', address: cur, message: `${what()} list longer than ${MAX_LIST} entries` });
         break;
       }
-      seen.add(cur);
+      if (seen) seen.add(cur);
+      else if (addrs.length === 32) seen = new Set([...addrs, cur]);
       addrs.push(cur);
       try {
-        cur = r.pointerAt(cur + BigInt(nextOff), 'proc', `${what} link`);
-      } catch (e) {
-        errors.push(errOf(e, 'proc', cur));
+        cur = r.pointerAt(cur + next, 'proc', 'link');
+      } catch {
+        // Read again with the list's name in the field (built only when a link fails).
+        try {
+          r.pointerAt(cur + next, 'proc', `${what()} link`);
+        } catch (e) {
+          errors.push(errOf(e, 'proc', cur));
+        }
         break;
       }
     }
@@ -200,12 +211,12 @@ export function imageSource(img: KernelImage, opts: ImageSourceOptions = {}): Pr
     symbol: (name) => (has(name) ? r.symbol(name) : undefined),
     allproc: () => {
       try {
-        return follow(r.pointerAt(r.symbol('allproc'), 'allproc', 'lh_first'), kl.off('proc', 'p_list.le_next'), 'allproc');
+        return follow(r.pointerAt(r.symbol('allproc'), 'allproc', 'lh_first'), kl.off('proc', 'p_list.le_next'), () => 'allproc');
       } catch (e) {
         return { addrs: [], errors: [errOf(e, 'list', 0n)] };
       }
     },
-    zombproc: () => (has('zombproc') ? follow(r.pointerAt(r.symbol('zombproc'), 'zombproc', 'lh_first'), kl.off('proc', 'p_list.le_next'), 'zombproc') : null),
+    zombproc: () => (has('zombproc') ? follow(r.pointerAt(r.symbol('zombproc'), 'zombproc', 'lh_first'), kl.off('proc', 'p_list.le_next'), () => 'zombproc') : null),
     pidhash: () => {
       if (!has('pidhashtbl')) return null;
       let heads: bigint[];
@@ -216,7 +227,7 @@ export function imageSource(img: KernelImage, opts: ImageSourceOptions = {}): Pr
         return { buckets: 1, bucket: () => ({ addrs: [], errors: [error] }) };
       }
       const off = kl.off('proc', 'p_hash.le_next');
-      return { buckets: heads.length, bucket: (j) => (heads[j] === 0n ? { addrs: [], errors: [] } : follow(heads[j], off, `pidhashtbl[${j}]`)) };
+      return { buckets: heads.length, bucket: (j) => (heads[j] === 0n ? EMPTY_LIST : follow(heads[j], off, () => `pidhashtbl[${j}]`)) };
     },
     readProc(addr): ProcRead {
       r.checkpoint();
