@@ -931,10 +931,10 @@ export class KernelReader {
   derefList(which: number, first: bigint, struct: string, owner: bigint, field: string, proc?: Proc): never {
     const O = this.plans.offs;
     if (which === L.threads) {
-      const fast = this.threadsByLink(first, proc);
+      const fast = this.byLink(first, (a) => this.thread(a, proc), (td) => (td as ImgThread)[$next]);
       if (fast) return fast as never;
     } else if (which === L.pglist) {
-      const fast = this.procsByLink(first);
+      const fast = this.byLink(first, (a) => this.proc(a), (p) => (p as ImgProc)[$next]);
       if (fast) return fast as never;
     }
     try {
@@ -954,42 +954,26 @@ export class KernelReader {
     }
   }
 
-  private threadsByLink(first: bigint, proc: Proc | undefined): Thread[] | undefined {
-    const out: Thread[] = [];
+  /**
+   * A list read element by element, each link taken from the element just read (`next`);
+   * undefined at the first irregularity (a repeat, too many entries, an unreadable element).
+   */
+  private byLink<T extends { addr: bigint }>(first: bigint, read: (a: bigint) => T, next: (o: T) => bigint): T[] | undefined {
+    const out: T[] = [];
     let cur = first;
     let seen: Set<bigint> | undefined;
     while (cur !== 0n) {
       if ((seen ? seen.has(cur) : hasAddr(out, cur)) || out.length >= this.maxList) return undefined;
       if (seen) seen.add(cur);
       else if (out.length === 32) seen = new Set([...out.map((o) => o.addr), cur]);
-      let td: Thread;
+      let o: T;
       try {
-        td = this.thread(cur, proc);
+        o = read(cur);
       } catch {
         return undefined;
       }
-      out.push(td);
-      cur = (td as ImgThread)[$next];
-    }
-    return out;
-  }
-
-  private procsByLink(first: bigint): Proc[] | undefined {
-    const out: Proc[] = [];
-    let cur = first;
-    let seen: Set<bigint> | undefined;
-    while (cur !== 0n) {
-      if ((seen ? seen.has(cur) : hasAddr(out, cur)) || out.length >= this.maxList) return undefined;
-      if (seen) seen.add(cur);
-      else if (out.length === 32) seen = new Set([...out.map((o) => o.addr), cur]);
-      let p: Proc;
-      try {
-        p = this.proc(cur);
-      } catch {
-        return undefined;
-      }
-      out.push(p);
-      cur = (p as ImgProc)[$next];
+      out.push(o);
+      cur = next(o);
     }
     return out;
   }
