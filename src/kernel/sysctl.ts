@@ -203,7 +203,7 @@ export function sysctlKernProc(model: KernelModel, req: SysctlRequest): SysctlRe
   if (compat32 && !archDef(model.arch).compat32) throw new UsageError(`arch ${model.arch} has no 32-bit compat ABI (kinfo_proc32 exists on amd64, arm64, powerpc64, powerpc64le)`, { arch: model.arch });
   const compat = compat32 ? getLayout('kinfo_proc32', model.arch, req.revision) : undefined;
   const viewer = req.viewer ?? hostRootViewer(model);
-  const ctx: FillContext = { model, rules, viewer };
+  const ctx: FillContext = { model, rules, viewer, jobc: new Map() };
   const name = req.name ?? (req.arg !== undefined ? [req.arg] : []);
   let oid = req.op;
   if (req.threads && oid !== KERN_PROC_ALL) oid |= KERN_PROC_INC_THREAD;

@@ -188,9 +188,12 @@ export function imageSource(img: KernelImage, opts: ImageSourceOptions = {}): Pr
           void tp.t_session;
         }
       }
-      for (const q of pg.pg_members) {
-        if (q.p_pptr === null || q.p_reaper === null) continue;
-        void q.p_pgrp;
+      if (!membersRead.has(pg.addr)) {
+        for (const q of pg.pg_members) {
+          if (q.p_pptr === null || q.p_reaper === null) continue;
+          void q.p_pgrp;
+        }
+        membersRead.add(pg.addr);
       }
     }
     for (const td of p.p_threads) {
@@ -199,6 +202,12 @@ export function imageSource(img: KernelImage, opts: ImageSourceOptions = {}): Pr
     }
   };
 
+  /**
+   * Process groups whose members (and their parents, reapers and groups) were all read: the dump
+   * does not change, so the next member of the group need not read them again (a group of n
+   * processes costs n member reads, not n²).
+   */
+  const membersRead = new Set<bigint>();
   /** Processes the careful path patched, with the errors it found (a cached process read again gives them again). */
   const patchedErrors = new WeakMap<Proc, WalkError[]>();
   const src: ProcessSource = {

@@ -252,7 +252,7 @@ export function exactWalk(src: ProcessSource, op: number, arg: number, opts: Get
   if (opts.compat32 && !archDef(src.arch).compat32) throw new UsageError(`arch ${src.arch} has no 32-bit compat ABI (kinfo_proc32 exists on amd64, arm64, powerpc64, powerpc64le)`, { arch: src.arch });
   const compat = opts.compat32 ? getLayout('kinfo_proc32', src.arch, revision) : undefined;
   const layout = compat ?? native;
-  const ctx: FillContext = { model, rules: liveRules(revision), viewer: opts.viewer ?? hostRootViewer(model) };
+  const ctx: FillContext = { model, rules: liveRules(revision), viewer: opts.viewer ?? hostRootViewer(model), jobc: new Map() };
   const { base, perThread } = decodeOp(op, opts.threads);
   let flags = perThread ? 0 : KERN_PROC_NOTHREADS;
   if (compat) flags |= KERN_PROC_MASK32;
@@ -397,7 +397,7 @@ function libkvmGetProcs(src: ProcessSource, op: number, arg: number, opts: GetPr
   const model = src.model;
   const g = model.globals;
   const layout = getLayout('kinfo_proc', src.arch, src.revision);
-  const ctxLive: FillContext = { model, rules: liveRules(src.revision), viewer: hostRootViewer(model) };
+  const ctxLive: FillContext = { model, rules: liveRules(src.revision), viewer: hostRootViewer(model), jobc: new Map() };
   const errors: WalkError[] = [];
   const notes: string[] = [];
   const em = emitter(layout, opts);

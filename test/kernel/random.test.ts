@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeRecord } from '../../src/codec/index.ts';
 import { buildModel, KERN_PROC_ALL, KERN_PROC_PROC, PRS_ZOMBIE, P_TREE_REAPER, randomModel, randomScenario, sysctlKernProc, validateScenario } from '../../src/kernel/index.ts';
+import { pgrpCalcJobc } from '../../src/kernel/fill.ts';
 
 type R = Record<string, any>;
 
@@ -67,5 +68,23 @@ describe('random generator at scale (incremental views of the process table)', (
     const sc = randomScenario({ seed: 5, processes: 5000 });
     expect(sc.steps.filter((s) => 'fork' in s).length).toBeGreaterThanOrEqual(5000);
     expect(performance.now() - t).toBeLessThan(60_000);
+  });
+});
+
+describe('ki_jobc computed once per process group per request', () => {
+  it('equals pgrp_calc_jobc run for each process, as the kernel runs it (random systems)', () => {
+    let checked = 0;
+    for (let seed = 301; seed <= 320; seed++) {
+      const { model } = randomModel({ seed, processes: 80 });
+      const r = sysctlKernProc(model, { op: KERN_PROC_PROC, revision: 'fbsd15' });
+      for (const rec of r.records) {
+        const p = model.procs.get(rec.pid)!;
+        if (!p.p_pgrp) continue;
+        const v = decodeRecord(r.layout, r.bytes, rec.offset) as Record<string, unknown>;
+        expect(Number(v.ki_jobc), `seed ${seed} pid ${rec.pid}`).toBe(pgrpCalcJobc(model, p.p_pgrp));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(500);
   });
 });
