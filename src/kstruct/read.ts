@@ -1,6 +1,7 @@
 import { KvmkitError, hex } from '../base/errors.ts';
 import { RecordView } from '../codec/index.ts';
 import type { KernelImage } from '../image/image.ts';
+import { pidHashBuckets } from '../kernel/pidhash.ts';
 import { P_TREE_FIRST_ORPHAN, P_TREE_ORPHANED, PRS_NEW } from '../kernel/constants.ts';
 import type {
   Cdev, KernelGlobals, KernelModel, LoginClass, Pgrp, Prison, Proc, Pstats, Rusage, RusageExt, Session, Sigacts, Sigset,
@@ -1094,14 +1095,12 @@ export class KernelReader {
     const g = this.globals();
     const heads = this.pidHashHeads();
     const seen = new Set<bigint>();
-    for (let i = 0; i <= g.pidhashlock; i++) {
-      for (let j = i; j <= g.pidhash; j += g.pidhashlock + 1) {
-        if (heads[j] === 0n) continue;
-        for (const a of this.bucketAddrs(heads, j)) {
-          if (seen.has(a)) throw new KstructReadError(`process at ${hex(a)} is in two pid-hash buckets`, a, 'proc', 'p_hash');
-          seen.add(a);
-          yield a;
-        }
+    for (const j of pidHashBuckets(g.pidhash, g.pidhashlock)) {
+      if (heads[j] === 0n) continue;
+      for (const a of this.bucketAddrs(heads, j)) {
+        if (seen.has(a)) throw new KstructReadError(`process at ${hex(a)} is in two pid-hash buckets`, a, 'proc', 'p_hash');
+        seen.add(a);
+        yield a;
       }
     }
   }
