@@ -10,7 +10,8 @@
  * minutes rather than hours, still too slow for a bench run.) Each walk runs in a child process so its peak RSS (process.resourceUsage().maxRSS) is its
  * own: walkThreads (exported offsets only), KernelReader over the pid hash (proc, threads, cred,
  * prison, pgrp, session, vmspace, sigacts, pstats, sysentvec), and the exact-mode fill
- * (kernProcOut per process, kern.proc.all records) a later walker will run.
+ * (kernProcOut per process, kern.proc.all records) straight on the reader. The kvm walker itself
+ * (openKvm → getProcs, with the image source's error handling) is the `kvm` section.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -88,7 +89,7 @@ function walkChild(vmcore: string, kernel: string, mode: string): WalkResult {
   } else {
     const r = new KernelReader(img);
     const model = r.modelShell();
-    const ctx = { model, rules: liveRules('fbsd15'), viewer: hostRootViewer(model) };
+    const ctx = { model, rules: liveRules('fbsd15'), viewer: hostRootViewer(model), jobc: new Map<bigint, number>() };
     const native = getLayout('kinfo_proc', model.arch, 'fbsd15');
     for (const a of r.pidHashOrder()) {
       r.checkpoint();

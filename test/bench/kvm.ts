@@ -2,11 +2,11 @@
  * Bench section `kvm`: walk time and peak RSS of `kvm_getprocs(KERN_PROC_ALL)` (per thread, exact
  * mode, records streamed and dropped) over a system of N processes with 2 threads each, for
  * N = 25k, 50k, 100k (100k processes / 200k threads is the target: ≤ 3 s, ≤ 300 MB, RSS flat as N
- * grows).
+ * grows), on two systems (see SYSTEMS).
  *
- * Each measurement runs in a child process (`tsx test/bench/kvm.ts --child N`) so peak RSS is that
- * walk's. The system is an amd64 minidump built by kstruct's writer (cached under os.tmpdir(),
- * keyed by the parameters, so repeated runs do not rebuild).
+ * Each walk runs in a child process (`tsx test/bench/kvm.ts --child N SYSTEM`) so peak RSS is that
+ * walk's. The dump is an amd64 minidump built by kstruct's writer in another child (`--build`),
+ * cached under os.tmpdir() by size and system, so repeated runs do not rebuild.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -27,29 +27,42 @@ export function benchScenario(n: number): unknown {
   return { name: `bench-${n}`, system: { hz: 1000, ticks: 100_000_000, boottime: '1700000000.0', cpuTickFrequency: 2_400_000_000, maxproc: 4 * 131072 }, jails: [], ttys: [], steps };
 }
 
-interface ChildResult { n: number; source: string; records: number; buildMs: number; walkMs: number; rssBeforeMB: number; peakRssMB: number; sampledPeakMB: number; cached?: boolean }
+/**
+ * The systems walked: `flat` (every process its own session, above) and `sessions` (the images
+ * bench's synthetic system: sessions of 100 processes under sub-reapers, with logins, credentials
+ * and running/sleeping threads; process groups make pgrp_calc_jobc and its member reads count).
+ */
+const SYSTEMS = ['flat', 'sessions'] as const;
+type System = (typeof SYSTEMS)[number];
 
-async function child(n: number): Promise<ChildResult> {
+interface ChildResult { n: number; system: System; records: number; walkMs: number; cpuMs: number; rssBeforeMB: number; peakRssMB: number; sampledPeakMB: number }
+
+function imageDir(n: number, system: System): { dir: string; core: string; kernel: string } {
+  const dir = path.join(os.tmpdir(), system === 'flat' ? `kvmkit-bench-kvm-amd64-minidump-${n}x2` : `kvmkit-bench-kvm-amd64-minidump-sessions-${n}x2`);
+  return { dir, core: path.join(dir, 'vmcore'), kernel: path.join(dir, 'kernel') };
+}
+
+/** Build the image (in its own process, so the walk's RSS does not carry the model); cached under os.tmpdir(). */
+async function build(n: number, system: System): Promise<void> {
   const { buildModel } = await import('../../src/kernel/index.ts');
-  const { openKvm } = await import('../../src/kvm/index.ts');
   const { buildImageFiles } = await import('../../src/kvm/image-source.ts');
-  const t0 = performance.now();
-  const dir = path.join(os.tmpdir(), `kvmkit-bench-kvm-amd64-minidump-${n}x2`);
-  const core = path.join(dir, 'vmcore');
-  const kernel = path.join(dir, 'kernel');
-  const cached = fs.existsSync(core) && fs.existsSync(kernel);
-  if (!cached) {
-    fs.mkdirSync(dir, { recursive: true });
-    buildImageFiles(buildModel(benchScenario(n), { arch: 'amd64' }), { core, kernel, format: 'amd64-minidump', revision: 'fbsd15' });
-  }
-  if (global.gc) global.gc();
-  const kd = await openKvm(core, kernel, { revision: 'fbsd15' });
-  const source = `amd64 minidump (kstruct writer${cached ? ', cached' : ''})`;
-  const t1 = performance.now();
+  const { syntheticModel } = await import('./images.ts');
+  const f = imageDir(n, system);
+  fs.mkdirSync(f.dir, { recursive: true });
+  const model = system === 'flat' ? buildModel(benchScenario(n), { arch: 'amd64' }) : syntheticModel(n);
+  buildImageFiles(model, { core: f.core, kernel: f.kernel, format: 'amd64-minidump', revision: 'fbsd15' });
+}
+
+async function child(n: number, system: System): Promise<ChildResult> {
+  const { openKvm } = await import('../../src/kvm/index.ts');
+  const f = imageDir(n, system);
+  const kd = await openKvm(f.core, f.kernel, { revision: 'fbsd15' });
   const rssBefore = process.memoryUsage().rss;
   let records = 0;
   // ru_maxrss of a child starts from the parent's RSS at fork, so the peak is also sampled here.
   let sampled = rssBefore;
+  const cpu0 = process.cpuUsage();
+  const t1 = performance.now();
   const r = kd.getProcs(0, 0, {
     keep: false,
     onRecord: () => {
@@ -57,29 +70,41 @@ async function child(n: number): Promise<ChildResult> {
     },
   });
   const t2 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
   kd.close();
   if (r.errors.length) throw new Error(`bench walk had errors: ${r.errors[0].message}`);
-  return { n, source, records, buildMs: Math.round(t1 - t0), walkMs: Math.round(t2 - t1), rssBeforeMB: Math.round(rssBefore / 2 ** 20), peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), sampledPeakMB: Math.round(sampled / 2 ** 20), cached };
+  return { n, system, records, walkMs: Math.round(t2 - t1), cpuMs: Math.round((cpu.user + cpu.system) / 1000), rssBeforeMB: Math.round(rssBefore / 2 ** 20), peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), sampledPeakMB: Math.round(sampled / 2 ** 20) };
 }
 
 export const section = {
   name: 'kvm',
   run: () => {
-    console.log('\n== kvm: kvm_getprocs(KERN_PROC_ALL) walk, exact mode, records streamed (child process per size) ==');
-    const rows: ChildResult[] = [];
-    for (const n of SIZES) {
-      const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'kvm.ts'), '--child', String(n)], { cwd: REPO, encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
-      const r = JSON.parse(out.trim().split('\n').pop()!) as ChildResult;
-      rows.push(r);
-      console.log(`${String(n).padStart(7)} procs ${String(r.records).padStart(7)} records  walk ${String(r.walkMs).padStart(6)} ms  (${Math.round((r.records / r.walkMs) * 1000)} records/s)  RSS before walk ${r.rssBeforeMB} MB, peak ${r.sampledPeakMB} MB sampled / ${r.peakRssMB} MB ru_maxrss  [${r.source}; setup ${r.buildMs} ms]`);
+    console.log('\n== kvm: kvm_getprocs(KERN_PROC_ALL) walk, exact mode, records streamed (child process per walk) ==');
+    const run = (args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'kvm.ts'), ...args], { cwd: REPO, encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
+    for (const system of SYSTEMS) {
+      const rows: ChildResult[] = [];
+      for (const n of SIZES) {
+        const f = imageDir(n, system);
+        let built = '';
+        if (!fs.existsSync(f.core) || !fs.existsSync(f.kernel)) {
+          const t0 = performance.now();
+          run(['--build', String(n), system]);
+          built = `, built in ${Math.round(performance.now() - t0)} ms`;
+        }
+        const r = JSON.parse(run(['--child', String(n), system]).trim().split('\n').pop()!) as ChildResult;
+        rows.push(r);
+        console.log(`${system.padEnd(8)} ${String(n).padStart(7)} procs ${String(r.records).padStart(7)} records  walk ${String(r.walkMs).padStart(6)} ms, cpu ${String(r.cpuMs).padStart(6)} ms  (${Math.round((r.records / r.walkMs) * 1000)} records/s)  RSS before walk ${r.rssBeforeMB} MB, peak ${r.sampledPeakMB} MB sampled / ${r.peakRssMB} MB ru_maxrss  [amd64 minidump ${Math.round(fs.statSync(f.core).size / 2 ** 20)} MiB${built}]`);
+      }
+      const last = rows[rows.length - 1];
+      console.log(`target at 100k procs / 200k threads (${system}): walk <= 3000 ms (${last.walkMs} ms), peak RSS <= 300 MB (${last.sampledPeakMB} MB sampled, ${last.peakRssMB} MB ru_maxrss)`);
     }
-    const last = rows[rows.length - 1];
-    console.log(`target at 100k procs / 200k threads: walk <= 3000 ms (${last.walkMs} ms), peak RSS <= 300 MB (${last.sampledPeakMB} MB sampled, ${last.peakRssMB} MB ru_maxrss)`);
   },
 };
 
-if (process.argv[2] === '--child') {
-  const r = await child(Number(process.argv[3]));
+if (process.argv[2] === '--build') {
+  await build(Number(process.argv[3]), process.argv[4] as System);
+} else if (process.argv[2] === '--child') {
+  const r = await child(Number(process.argv[3]), (process.argv[4] ?? 'flat') as System);
   process.stdout.write(JSON.stringify(r) + '\n');
 } else if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   section.run();
