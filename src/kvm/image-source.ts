@@ -209,6 +209,11 @@ export function imageSource(img: KernelImage, opts: ImageSourceOptions = {}): Pr
    */
   const membersRead = new Set<bigint>();
   /** Processes the careful path patched, with the errors it found (a cached process read again gives them again). */
+  /** Where each raw string (or its pointer) sits in its owner. */
+  const RAW_OFF: Record<RawString, bigint> = {
+    td_wmesg: BigInt(kl.off('thread', 'td_wmesg')), td_lockname: BigInt(kl.off('thread', 'td_lockname')),
+    s_login: BigInt(kl.off('session', 's_login')), sv_name: BigInt(kl.off('sysentvec', 'sv_name')),
+  };
   const patchedErrors = new WeakMap<Proc, WalkError[]>();
   const src: ProcessSource = {
     kind: 'image',
@@ -302,12 +307,13 @@ export function imageSource(img: KernelImage, opts: ImageSourceOptions = {}): Pr
       try {
         let va: bigint;
         switch (which) {
-          case 'td_wmesg': va = r.pointerAt(owner.addr + BigInt(kl.off('thread', 'td_wmesg')), 'thread', 'td_wmesg'); break;
-          case 'td_lockname': va = r.pointerAt(owner.addr + BigInt(kl.off('thread', 'td_lockname')), 'thread', 'td_lockname'); break;
-          case 's_login': va = owner.addr + BigInt(kl.off('session', 's_login')); break;
-          case 'sv_name': va = r.pointerAt(owner.addr + BigInt(kl.off('sysentvec', 'sv_name')), 'sysentvec', 'sv_name'); break;
+          case 'td_wmesg': va = r.pointerAt(owner.addr + RAW_OFF.td_wmesg, 'thread', 'td_wmesg'); break;
+          case 'td_lockname': va = r.pointerAt(owner.addr + RAW_OFF.td_lockname, 'thread', 'td_lockname'); break;
+          case 's_login': va = owner.addr + RAW_OFF.s_login; break;
+          case 'sv_name': va = r.pointerAt(owner.addr + RAW_OFF.sv_name, 'sysentvec', 'sv_name'); break;
         }
-        return img.read(va, len);
+        // Through the reader's page and chunk caches (a string sits next to what was just read).
+        return r.mem.read(va, len);
       } catch (e) {
         if (e instanceof KvmkitError) return undefined;
         throw e;
