@@ -102,29 +102,32 @@ export class KernelSymbols {
 
 /* ---- Reading typed values from dump memory in the image's byte order ---- */
 
+/** What the typed reads need: a KernelImage, or a cache in front of one with the same errors. */
+export type MemoryReader = Pick<KernelImage, 'read' | 'littleEndian' | 'pointerSize'>;
+
 function view(b: Uint8Array): DataView {
   return new DataView(b.buffer, b.byteOffset, b.byteLength);
 }
 
-export function readI32(img: KernelImage, va: bigint): number {
+export function readI32(img: MemoryReader, va: bigint): number {
   return view(img.read(va, 4)).getInt32(0, img.littleEndian);
 }
 
-export function readU32(img: KernelImage, va: bigint): number {
+export function readU32(img: MemoryReader, va: bigint): number {
   return view(img.read(va, 4)).getUint32(0, img.littleEndian);
 }
 
-export function readU64(img: KernelImage, va: bigint): bigint {
+export function readU64(img: MemoryReader, va: bigint): bigint {
   return view(img.read(va, 8)).getBigUint64(0, img.littleEndian);
 }
 
 /** A kernel pointer: 4 bytes on i386, 8 on amd64/arm64. */
-export function readPointer(img: KernelImage, va: bigint): bigint {
+export function readPointer(img: MemoryReader, va: bigint): bigint {
   return img.pointerSize === 8 ? readU64(img, va) : BigInt(readU32(img, va));
 }
 
 /** A NUL-terminated string of at most `max` bytes (e.g. p_comm, MAXCOMLEN + 1). */
-export function readCString(img: KernelImage, va: bigint, max: number): string {
+export function readCString(img: MemoryReader, va: bigint, max: number): string {
   const b = img.read(va, max);
   const end = b.indexOf(0);
   return Buffer.from(b.subarray(0, end < 0 ? max : end)).toString('latin1');

@@ -1,6 +1,7 @@
 import { KvmkitError, hex } from '../base/errors.ts';
 import type { KernelImage } from '../image/image.ts';
-import { readCString, readI32, readPointer, symbolAddress } from '../image/symbols.ts';
+import { readCString, readI32, readPointer, symbolAddress, type MemoryReader } from '../image/symbols.ts';
+import { KernelMemory } from '../kstruct/mem.ts';
 
 /**
  * The process and thread list of a crash dump, read with nothing but the offsets the kernel
@@ -79,6 +80,10 @@ export function walkThreads(img: KernelImage): ThreadWalk {
   const o = (n: OffsetSymbol): bigint => BigInt(off[n].value);
   const dumptid = readI32(img, symbolAddress(img, 'dumptid'));
   const allproc = readPointer(img, symbolAddress(img, 'allproc'));
+  // Every read through kstruct's page and file-chunk caches (same bytes, same errors as img.read):
+  // the walk reads a few words from each of 10⁵ processes and threads.
+  const mem = new KernelMemory(img);
+  const cached: MemoryReader = { read: (va, len) => mem.read(va, len), littleEndian: img.littleEndian, pointerSize: img.pointerSize };
   const procs: ProcEntry[] = [];
   const seenProcs = new Set<bigint>();
   let incomplete = false;
@@ -94,21 +99,21 @@ export function walkThreads(img: KernelImage): ThreadWalk {
     procs.push(entry);
     let next: bigint;
     try {
-      entry.pid = readI32(img, p + o('proc_off_p_pid'));
-      entry.comm = readCString(img, p + o('proc_off_p_comm'), MAXCOMLEN + 1);
-      next = readPointer(img, p + o('proc_off_p_list'));
+      entry.pid = readI32(cached, p + o('proc_off_p_pid'));
+      entry.comm = readCString(cached, p + o('proc_off_p_comm'), MAXCOMLEN + 1);
+      next = readPointer(cached, p + o('proc_off_p_list'));
     } catch (e) {
       entry.error = `cannot read proc at ${hex(p)}: ${describe(e)}`;
       incomplete = true;
       break;
     }
-    if (!walkProcThreads(img, entry, off, dumptid)) incomplete = true;
+    if (!walkProcThreads(cached, entry, off, dumptid)) incomplete = true;
     p = next;
   }
   return { offsets: off, dumptid, allproc, procs, incomplete };
 }
 
-function walkProcThreads(img: KernelImage, proc: ProcEntry, off: Record<OffsetSymbol, OffsetValue>, dumptid: number): boolean {
+function walkProcThreads(img: MemoryReader, proc: ProcEntry, off: Record<OffsetSymbol, OffsetValue>, dumptid: number): boolean {
   const o = (n: OffsetSymbol): bigint => BigInt(off[n].value);
   let td: bigint;
   try {
