@@ -696,6 +696,9 @@ export class KernelBuilder {
       } else {
         const t = this.realParent(q);
         this.reparent(q, t === p ? q.p_reaper : t, true);
+        // exit1: proc_reparent put q on our orphan list (P_TRACED was still set); clear_orphan(q),
+        // then the trace flags.
+        this.clearOrphan(q);
         q.p_flag &= ~P_TRACED;
       }
     }
