@@ -21,10 +21,25 @@ export function tableHeader(threads: boolean): string {
   return ['   PID', '  PPID', '  PGID', '   SID', '  TT', 'STAT ', '  UID', ...(threads ? ['    TID'] : []), 'COMM'].join(' ');
 }
 
-export function tableLine(d: Record<string, any>, threads: boolean, unavailable: readonly string[] = []): string {
+/**
+ * ps(1)'s TT from the terminal's device name (tname() in bin/ps/print.c): "tty"/"cua" and then
+ * "pts/" prefixes dropped, "-" appended when the session has lost the terminal (no KI_CTTY).
+ */
+export function ttyShort(name: string, kiflag: number): string {
+  let t = name;
+  if (t.startsWith('tty') || t.startsWith('cua')) t = t.slice(3);
+  if (t.startsWith('pts/')) t = t.slice(4);
+  return t + (kiflag & 1 /* KI_CTTY */ ? '' : '-');
+}
+
+/**
+ * One line. `tty` is the controlling terminal's device name when the source knows it (a walk of
+ * a dump or a model); a bare record has only ki_tdev, printed as the number.
+ */
+export function tableLine(d: Record<string, any>, threads: boolean, unavailable: readonly string[] = [], tty?: string): string {
   const un = new Set(unavailable);
   const f = (name: string, w: number, v: unknown = d[name]) => (un.has(name) ? '-' : String(v)).padStart(w);
-  const tt = un.has('ki_tdev') ? '-' : BigInt(d.ki_tdev) === NODEV ? '??' : String(d.ki_tdev);
+  const tt = un.has('ki_tdev') ? '-' : BigInt(d.ki_tdev) === NODEV ? '??' : tty !== undefined ? ttyShort(tty, Number(d.ki_kiflag)) : String(d.ki_tdev);
   const cols = [f('ki_pid', 6), f('ki_ppid', 6), f('ki_pgid', 6), f('ki_sid', 6), tt.padStart(4), statText(d, un).padEnd(5), f('ki_uid', 5)];
   if (threads) cols.push(f('ki_tid', 7));
   const comm = un.has('ki_comm') ? '-' : d.ki_comm;

@@ -58,6 +58,11 @@ export interface KvmRecord {
   bytes: Uint8Array;
   /** Fields whose value could not be recovered from memory (their bytes are not data). */
   unavailable: string[];
+  /**
+   * The controlling terminal's device name (its cdev's si_name, e.g. "pts/0"), when the process
+   * has one: what devname(ki_tdev) gives on the live system. Not part of the record.
+   */
+  tty?: string;
   /** The typed record (decoded on first access). */
   readonly value: KRecord;
 }
@@ -123,7 +128,7 @@ const pct = (fmt: string, a: bigint | undefined) => fmt.replace('%p', hex(a ?? 0
 
 class RecordImpl implements KvmRecord {
   private decoded?: KRecord;
-  constructor(readonly layout: StructLayout, readonly index: number, readonly pid: number, readonly tid: number, readonly paddr: bigint, readonly tdaddr: bigint, readonly bytes: Uint8Array, readonly unavailable: string[]) {}
+  constructor(readonly layout: StructLayout, readonly index: number, readonly pid: number, readonly tid: number, readonly paddr: bigint, readonly tdaddr: bigint, readonly bytes: Uint8Array, readonly unavailable: string[], readonly tty: string | undefined) {}
   get value(): KRecord {
     return (this.decoded ??= decodeRecord(this.layout, this.bytes, 0));
   }
@@ -172,7 +177,13 @@ function patchMissing(src: ProcessSource, p: Proc, errors: WalkError[]): { p: Pr
 export interface Emitter {
   records: KvmRecord[];
   count: number;
-  emit(pid: number, paddr: bigint, tid: number, tdaddr: bigint, bytes: Uint8Array, unavailable: string[]): void;
+  emit(p: Proc, paddr: bigint, tid: number, tdaddr: bigint, bytes: Uint8Array, unavailable: string[]): void;
+}
+
+/** The name of p's controlling terminal (P_CONTROLT and a session tty with a cdev), if it has one. */
+function ttyName(p: Proc): string | undefined {
+  if (!(p.p_flag & P_CONTROLT)) return undefined;
+  return p.p_pgrp?.pg_session?.s_ttyp?.t_dev?.si_name || undefined;
 }
 
 export function emitter(layout: StructLayout, opts: GetProcsOptions): Emitter {
@@ -180,8 +191,8 @@ export function emitter(layout: StructLayout, opts: GetProcsOptions): Emitter {
   const e: Emitter = {
     records: [],
     count: 0,
-    emit(pid, paddr, tid, tdaddr, bytes, unavailable) {
-      const r = new RecordImpl(layout, e.count++, pid, tid, paddr, tdaddr, keep ? bytes.slice() : bytes, unavailable);
+    emit(p, paddr, tid, tdaddr, bytes, unavailable) {
+      const r = new RecordImpl(layout, e.count++, p.p_pid, tid, paddr, tdaddr, keep ? bytes.slice() : bytes, unavailable, ttyName(p));
       if (keep) e.records.push(r);
       opts.onRecord?.(r);
     },
@@ -356,7 +367,7 @@ function exactGetProcs(src: ProcessSource, op: number, arg: number, opts: GetPro
         continue;
       }
       seen.add(addr);
-      if (visitProc(w, addr, errors, check, (p, tid, tdaddr, rec, unavailable) => em.emit(p.p_pid, addr, tid, tdaddr, rec, unavailable))) break walk;
+      if (visitProc(w, addr, errors, check, (p, tid, tdaddr, rec, unavailable) => em.emit(p, addr, tid, tdaddr, rec, unavailable))) break walk;
     }
   }
   opts.onProgress?.(done, done);
@@ -529,7 +540,7 @@ function libkvmGetProcs(src: ProcessSource, op: number, arg: number, opts: GetPr
         c.td = isZombie ? null : td;
         for (const r of FIELD_RULES) r.apply(c);
         if (ucredFailed) for (const f of CRED_FIELDS) zeroField(K, f);
-        em.emit(p.p_pid, addr, isZombie ? 0 : td.td_tid, td.addr, K.record(), unavailable);
+        em.emit(p, addr, isZombie ? 0 : td.td_tid, td.addr, K.record(), unavailable);
         c.first = false;
       }
       if (!isZombie && perThread) fatalOf('thread');

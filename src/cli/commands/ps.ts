@@ -42,7 +42,7 @@ function selector(a: Args): { op: number; arg: number } {
 
 /** The shared ps-like table line for a walked record. */
 function line(layout: StructLayout, r: KvmRecord, threads: boolean): string {
-  return tableLine(decodeRecord(layout, r.bytes, 0) as Record<string, any>, threads, r.unavailable);
+  return tableLine(decodeRecord(layout, r.bytes, 0) as Record<string, any>, threads, r.unavailable, r.tty);
 }
 
 /** One record as JSON (the decode --json shape); unavailable fields are null and listed in _unavailable. */

@@ -56,7 +56,13 @@ export const command: CommandModule<object, Args> = {
     else if (!a.o) {
       const threads = new Set(r.records.map((x) => x.pid)).size < r.records.length || !!a.threads;
       process.stdout.write(tableHeader(threads) + '\n');
-      for (const x of r.records) process.stdout.write(tableLine(decodeRecord(r.layout, r.bytes, x.offset) as Record<string, any>, threads) + '\n');
+      // The scenario's terminals by udev, for TT (devname(ki_tdev) on the live system).
+      const ttyByUdev = new Map<bigint, string>();
+      for (const [name, tp] of model.ttys) if (tp.t_dev) ttyByUdev.set(tp.t_dev.udev, name);
+      for (const x of r.records) {
+        const d = decodeRecord(r.layout, r.bytes, x.offset) as Record<string, any>;
+        process.stdout.write(tableLine(d, threads, [], ttyByUdev.get(BigInt(d.ki_tdev))) + '\n');
+      }
     }
     if (a.o && !a.json) process.stderr.write(`${r.records.length} records, ${r.bytes.length} bytes (${r.layout.struct}, ${r.layout.size} bytes each) → ${a.o}\n`);
     if (r.error) process.exitCode = EXIT_ERROR;
