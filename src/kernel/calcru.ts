@@ -12,9 +12,49 @@ import type { Proc, Rusage, RusageExt, Thread, Timeval } from './model.ts';
 
 const U64 = (1n << 64n) - 1n;
 
+/** uint64_t arithmetic: every sum and product the kernel makes in these types wraps modulo 2⁶⁴. */
+const u64 = (x: bigint) => x & U64;
+
 /** cputick2usec(t) = (t / f)·10⁶ + ((t mod f)·10⁶)/f, in uint64 arithmetic. */
 export function cputick2usec(tick: bigint, freq: bigint): bigint {
-  return (((tick / freq) * 1000000n) & U64) + ((((tick % freq) * 1000000n) & U64) / freq);
+  return u64(u64((tick / freq) * 1000000n) + u64((tick % freq) * 1000000n) / freq);
+}
+
+/** flsll: the 1-based index of the highest set bit, 0 for 0. */
+function flsll(x: bigint): number {
+  return x === 0n ? 0 : x.toString(2).length;
+}
+
+/**
+ * mul64_by_fraction(a, b, c) of sys/kern/kern_resource.c: a·b/c for calcru1 outside its fast
+ * path, in uint64 arithmetic without a 128-bit product. It is not the exact quotient: each split of
+ * b floors a partial product, so the result can fall short of ⌊a·b/c⌋ by a few units, and those
+ * units are what the kernel reports. a ≥ 2⁶³ gives 0 ("can't happen"); so does running out of
+ * its 128 iterations.
+ */
+export function mul64ByFraction(a: bigint, b: bigint, c: bigint): bigint {
+  if (a >= 1n << 63n) return 0n;
+  let acc = 0n;
+  for (let i = 0; i < 128; i++) {
+    let sa = flsll(a);
+    const sb = flsll(b);
+    if (sa + sb <= 64) return u64(acc + (a * b) / c);
+    if (a >= c) {
+      // a = q·c + r: q·b goes to the accumulator, r stays.
+      acc = u64(acc + u64((a / c) * b));
+      a %= c;
+      sa = flsll(a);
+      if (sa + sb <= 64) return u64(acc + (a * b) / c);
+    }
+    // a·b = (a << s)·(b >> s) + a·(b mod 2^s), with s the room left above a.
+    const s = BigInt(64 - sa);
+    const bh = b >> s;
+    const bl = b - (bh << s);
+    acc = u64(acc + (a * bl) / c);
+    a = u64(a << s);
+    b = bh;
+  }
+  return 0n;
 }
 
 /** A rusage_ext with the threads' pending time folded in (ruxagg_locked on a copy). */
@@ -29,6 +69,8 @@ export function ruxWithPending(rux: RusageExt, tds: readonly Thread[]): RusageEx
     sticks += td.td_sticks;
     iticks += td.td_iticks;
   }
+  // uint64_t members: the folds wrap (once at the end gives the same bits as at every step).
+  if ((runtime | uticks | sticks | iticks) > U64) return { rux_runtime: u64(runtime), rux_uticks: u64(uticks), rux_sticks: u64(sticks), rux_iticks: u64(iticks), rux_uu: rux.rux_uu, rux_su: rux.rux_su, rux_tu: rux.rux_tu };
   return { rux_runtime: runtime, rux_uticks: uticks, rux_sticks: sticks, rux_iticks: iticks, rux_uu: rux.rux_uu, rux_su: rux.rux_su, rux_tu: rux.rux_tu };
 }
 
@@ -41,8 +83,8 @@ export function procRux(p: Proc): RusageExt {
 export function threadRux(td: Thread): RusageExt {
   const rux = td.td_rux;
   return {
-    rux_runtime: rux.rux_runtime + td.td_incruntime, rux_uticks: rux.rux_uticks + td.td_uticks, rux_sticks: rux.rux_sticks + td.td_sticks,
-    rux_iticks: rux.rux_iticks + td.td_iticks, rux_uu: rux.rux_uu, rux_su: rux.rux_su, rux_tu: rux.rux_tu,
+    rux_runtime: u64(rux.rux_runtime + td.td_incruntime), rux_uticks: u64(rux.rux_uticks + td.td_uticks), rux_sticks: u64(rux.rux_sticks + td.td_sticks),
+    rux_iticks: u64(rux.rux_iticks + td.td_iticks), rux_uu: rux.rux_uu, rux_su: rux.rux_su, rux_tu: rux.rux_tu,
   };
 }
 
@@ -51,14 +93,15 @@ export interface CalcruResult { uu: bigint; su: bigint; tu: bigint }
 
 /**
  * calcru1: split the runtime into user and system microseconds by the tick counts, never going
- * below the previously reported values. Exact in the kernel's fast path (tu ≤ 2³⁸, tt ≤ 2²⁶);
- * outside it the kernel uses mul64_by_fraction, which this computes exactly with bigint [U].
+ * below the previously reported values. uint64 arithmetic throughout; (tu·ut)/tt directly in the
+ * kernel's fast path (tu ≤ 2³⁸, tt ≤ 2²⁶: about 76 hours of CPU), mul64_by_fraction outside it
+ * (a long-running daemon, or the idle threads of a big machine).
  */
 export function calcru1(rux: RusageExt, freq: bigint): CalcruResult {
   const ut = rux.rux_uticks;
   let st = rux.rux_sticks;
   const it = rux.rux_iticks;
-  let tt = ut + st + it;
+  let tt = u64(ut + st + it);
   if (tt === 0n) {
     st = 1n;
     tt = 1n;
@@ -66,12 +109,19 @@ export function calcru1(rux: RusageExt, freq: bigint): CalcruResult {
   let tu = cputick2usec(rux.rux_runtime, freq);
   // (int64_t)tu < 0: a negative runtime; the kernel falls back to the stored total.
   if (tu >= 1n << 63n) tu = rux.rux_tu;
-  let uu = (tu * ut) / tt;
-  let su = (tu * st) / tt;
+  let uu: bigint;
+  let su: bigint;
+  if (tu <= 1n << 38n && tt <= 1n << 26n) {
+    uu = u64(tu * ut) / tt;
+    su = u64(tu * st) / tt;
+  } else {
+    uu = mul64ByFraction(tu, ut, tt);
+    su = mul64ByFraction(tu, st, tt);
+  }
   if (tu >= rux.rux_tu) {
     if (uu < rux.rux_uu) uu = rux.rux_uu;
     if (su < rux.rux_su) su = rux.rux_su;
-  } else if (tu + 3n > rux.rux_tu || 101n * tu > 100n * rux.rux_tu) {
+  } else if (u64(tu + 3n) > rux.rux_tu || u64(101n * tu) > u64(100n * rux.rux_tu)) {
     uu = rux.rux_uu;
     su = rux.rux_su;
     tu = rux.rux_tu;
