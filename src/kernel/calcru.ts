@@ -13,7 +13,7 @@ import type { Proc, Rusage, RusageExt, Thread, Timeval } from './model.ts';
 const U64 = (1n << 64n) - 1n;
 
 /** uint64_t arithmetic: every sum and product the kernel makes in these types wraps modulo 2⁶⁴. */
-const u64 = (x: bigint) => x & U64;
+const u64 = (x: bigint) => (x > U64 ? x & U64 : x); // (compare first: a BigInt & allocates, and wraps are rare)
 
 /** cputick2usec(t) = (t / f)·10⁶ + ((t mod f)·10⁶)/f, in uint64 arithmetic. */
 export function cputick2usec(tick: bigint, freq: bigint): bigint {
