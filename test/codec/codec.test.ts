@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { archesFor, getLayout, revisionNames } from '../../src/layout/index.ts';
+import { prng as rng } from '../prng.ts';
 import { compiledCodec, interpretedCodec, recordFromJson, recordToJson, restructureCodec, RecordView, zeroRecord, decodeRecords, encodeRecords } from '../../src/codec/index.ts';
 
-/** Small deterministic PRNG (mulberry32) so failures reproduce. */
-export function rng(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomBytes(n: number, r: () => number): Uint8Array {
   const b = new Uint8Array(n);

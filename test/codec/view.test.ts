@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RecordView } from '../../src/codec/index.ts';
 import { getLayout, type Leaf, type StructLayout } from '../../src/layout/index.ts';
+import { prng as rng } from '../prng.ts';
 
-/** mulberry32, so failures reproduce. */
-function rng(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * RecordView's writers against independent byte-level references: assign (C conversion, with

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RecordView } from '../../src/codec/index.ts';
 import { copyoutPlan, kinfoProcOut, kinfoProcOutByRule } from '../../src/compat/index.ts';
 import { archesFor, revisionNames } from '../../src/layout/index.ts';
+import { prng as rng } from '../prng.ts';
 
 /**
  * The compiled copyout (merged byte moves, PTRTRIM on the high word) against the copyout rule by
@@ -11,15 +12,6 @@ import { archesFor, revisionNames } from '../../src/layout/index.ts';
  * all ones), into dirty destination buffers at unaligned offsets.
  */
 
-function rng(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const plans: [string, string][] = [];
 for (const rev of revisionNames()) for (const arch of archesFor(rev, 'kinfo_proc32')) plans.push([arch, rev]);

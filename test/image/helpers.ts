@@ -11,17 +11,9 @@ export function tmpDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'kvmkit-image-test-'));
 }
 
-/** Deterministic PRNG (mulberry32) so property tests replay exactly. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../prng.ts';
+
+export { prng };
 
 export function pattern(n: number, seed: number): Uint8Array {
   const r = prng(seed);
