@@ -174,7 +174,7 @@ function patchMissing(src: ProcessSource, p: Proc, errors: WalkError[]): { p: Pr
   return { p: q, missing };
 }
 
-export interface Emitter {
+interface Emitter {
   records: KvmRecord[];
   count: number;
   emit(p: Proc, paddr: bigint, tid: number, tdaddr: bigint, bytes: Uint8Array, unavailable: string[]): void;
@@ -186,7 +186,7 @@ function ttyName(p: Proc): string | undefined {
   return p.p_pgrp?.pg_session?.s_ttyp?.t_dev?.si_name || undefined;
 }
 
-export function emitter(layout: StructLayout, opts: GetProcsOptions): Emitter {
+function emitter(layout: StructLayout, opts: GetProcsOptions): Emitter {
   const keep = opts.keep ?? true;
   const e: Emitter = {
     records: [],
@@ -200,7 +200,7 @@ export function emitter(layout: StructLayout, opts: GetProcsOptions): Emitter {
   return e;
 }
 
-export function result(mode: KvmMode, op: number, arg: number, layout: StructLayout, walked: GetProcsResult['walked'], em: Emitter, errors: WalkError[], notes: string[], libkvm?: GetProcsResult['libkvm']): GetProcsResult {
+function result(mode: KvmMode, op: number, arg: number, layout: StructLayout, walked: GetProcsResult['walked'], em: Emitter, errors: WalkError[], notes: string[], libkvm?: GetProcsResult['libkvm']): GetProcsResult {
   const seen = new Set<string>();
   errors = errors.filter((e) => {
     const k = `${e.code}|${e.object}|${e.address}|${e.pid}`;
@@ -216,7 +216,7 @@ export function result(mode: KvmMode, op: number, arg: number, layout: StructLay
   };
 }
 
-export function strictCheck(opts: GetProcsOptions, errors: WalkError[], src: ProcessSource): void {
+function strictCheck(opts: GetProcsOptions, errors: WalkError[], src: ProcessSource): void {
   if (opts.strict && errors.length) {
     const e = errors[0];
     throw new KvmkitError(`--strict: ${e.message}${errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''})` : ''}`, { file: src.name, address: e.address, object: e.object });
@@ -239,7 +239,7 @@ export function getProcs(src: ProcessSource, op: number, arg: number, opts: GetP
 // ---------------------------------------------------------------- exact mode
 
 /** What an exact-mode walk decides once: layouts, fill context, selector and record flags. */
-export interface ExactWalk {
+interface ExactWalk {
   src: ProcessSource;
   ctx: FillContext;
   native: StructLayout;
@@ -256,7 +256,7 @@ export interface ExactWalk {
   globalsUnavail: ReadonlySet<string>;
 }
 
-export function exactWalk(src: ProcessSource, op: number, arg: number, opts: GetProcsOptions): ExactWalk {
+function exactWalk(src: ProcessSource, op: number, arg: number, opts: GetProcsOptions): ExactWalk {
   const model = src.model;
   const revision = src.revision;
   const native = getLayout('kinfo_proc', src.arch, revision);
@@ -273,7 +273,7 @@ export function exactWalk(src: ProcessSource, op: number, arg: number, opts: Get
 }
 
 /** Where visitProc hands each record: the process, its thread, the record bytes (valid during the call). */
-export type RecordSink = (p: Proc, tid: number, tdaddr: bigint, rec: Uint8Array, unavailable: string[]) => void;
+type RecordSink = (p: Proc, tid: number, tdaddr: bigint, rec: Uint8Array, unavailable: string[]) => void;
 
 /**
  * One process of an exact-mode walk: read it, decide as the live path does whether it is listed
@@ -281,7 +281,7 @@ export type RecordSink = (p: Proc, tid: number, tdaddr: bigint, rec: Uint8Array,
  * `errors`, and `check` runs after each push (the --strict exception, before any record of the
  * failing process). Returns true when the walk is over (a KERN_PROC_PID match).
  */
-export function visitProc(w: ExactWalk, addr: bigint, errors: WalkError[], check: () => void, sink: RecordSink): boolean {
+function visitProc(w: ExactWalk, addr: bigint, errors: WalkError[], check: () => void, sink: RecordSink): boolean {
   const { src, ctx, base, arg } = w;
   const read = src.readProc(addr);
   if (!read.proc) {
@@ -321,10 +321,11 @@ export function visitProc(w: ExactWalk, addr: bigint, errors: WalkError[], check
   return base === KERN_PROC_PID;
 }
 
-const NONE: string[] = [];
+/** The unavailable list of a whole record (shared, so frozen: a consumer cannot change every record's list). */
+const NONE = Object.freeze([]) as unknown as string[];
 
 /** The walk's lists in visit order and what the result says about them. */
-export function walkLists(src: ProcessSource, wantTotal: boolean): { lists: Iterable<ProcList>; walked: GetProcsResult['walked']; total: number; notes: string[] } {
+function walkLists(src: ProcessSource, wantTotal: boolean): { lists: Iterable<ProcList>; walked: GetProcsResult['walked']; total: number; notes: string[] } {
   const hash = src.pidhash();
   if (hash) {
     // Progress counts processes against nprocs (the hash's length is known only at the end).
@@ -339,11 +340,6 @@ export function walkLists(src: ProcessSource, wantTotal: boolean): { lists: Iter
     total: a.addrs.length + (z?.addrs.length ?? 0),
     notes: [`the kernel has no pidhashtbl: processes in ${walked} order, not the live path's pid-hash order${z ? '' : '; zombies (only in the pid hash) are not reachable'}`],
   };
-}
-
-/** A process reached twice: the walk lists it once (the first time) and reports the repeat. */
-export function repeatError(addr: bigint): WalkError {
-  return { code: 'cycle', object: 'proc', address: addr, message: `proc ${hex(addr)} is reached twice (corrupt pid hash)` };
 }
 
 function exactGetProcs(src: ProcessSource, op: number, arg: number, opts: GetProcsOptions): GetProcsResult {
@@ -362,7 +358,7 @@ function exactGetProcs(src: ProcessSource, op: number, arg: number, opts: GetPro
     for (const addr of list.addrs) {
       if (opts.onProgress && ++done % 1024 === 0) opts.onProgress(done, Math.max(total, done));
       if (seen.has(addr)) {
-        errors.push(repeatError(addr));
+        errors.push({ code: 'cycle', object: 'proc', address: addr, message: `proc ${hex(addr)} is reached twice (corrupt pid hash)` });
         check();
         continue;
       }
