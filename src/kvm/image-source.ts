@@ -208,12 +208,12 @@ export function imageSource(img: KernelImage, opts: ImageSourceOptions = {}): Pr
    * processes costs n member reads, not n²).
    */
   const membersRead = new Set<bigint>();
-  /** Processes the careful path patched, with the errors it found (a cached process read again gives them again). */
   /** Where each raw string (or its pointer) sits in its owner. */
   const RAW_OFF: Record<RawString, bigint> = {
     td_wmesg: BigInt(kl.off('thread', 'td_wmesg')), td_lockname: BigInt(kl.off('thread', 'td_lockname')),
     s_login: BigInt(kl.off('session', 's_login')), sv_name: BigInt(kl.off('sysentvec', 'sv_name')),
   };
+  /** Processes the careful path patched, with the errors it found (a cached process read again gives them again). */
   const patchedErrors = new WeakMap<Proc, WalkError[]>();
   const src: ProcessSource = {
     kind: 'image',
