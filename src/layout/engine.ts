@@ -40,6 +40,12 @@ export interface FieldLayout {
   decl: Decl;
   /** A `char x[N]` member: decoded as a C string that keeps its bytes after the NUL. */
   isString: boolean;
+  /**
+   * Present for a bit-field only (layouts read from CTF/DWARF): its position in bits from the start
+   * of the enclosing struct, and its width. `offset` is then the byte holding its first bit and
+   * `size` the declared type's size.
+   */
+  bitField?: { bitOffset: number; bitSize: number };
 }
 
 export interface Leaf {
@@ -65,6 +71,8 @@ export interface StructLayout {
   align: number;
   littleEndian: boolean;
   fields: FieldLayout[];
+  /** A union (every member at offset 0): only layouts read from CTF/DWARF have them. */
+  isUnion?: boolean;
   /** Present when the revision asserts this struct's size on this arch. */
   ctassert?: CtAssert;
   leaves(): Leaf[];
