@@ -35,8 +35,10 @@ export interface FieldLayout {
   size: number;
   align: number;
   type: TypeLayout;
-  /** Present for arrays (possibly 0, a GNU zero-length array). */
+  /** Present for arrays (possibly 0, a GNU zero-length array): all elements, dimensions multiplied. */
   count?: number;
+  /** A multi-dimensional array's dimensions, outermost first (layouts read from CTF/DWARF). */
+  dims?: number[];
   decl: Decl;
   /** A `char x[N]` member: decoded as a C string that keeps its bytes after the NUL. */
   isString: boolean;
@@ -59,6 +61,8 @@ export interface Leaf {
   /** Element size. */
   elemSize: number;
   count?: number;
+  /** A bit-field: its first bit counted from the start of the outermost struct, and its width. */
+  bitField?: { bitOffset: number; bitSize: number };
 }
 
 export interface CtAssert { macro: string; expected: number; holds: boolean }
@@ -201,9 +205,7 @@ function alignUp(n: number, a: number): number {
 function finish(name: string, ctx: Ctx, size: number, align: number, fields: FieldLayout[]): StructLayout {
   const asserted = ctx.rev.asserted?.[name];
   const expected = asserted?.sizes[ctx.arch];
-  let leafCache: Leaf[] | undefined;
-  let leafIndex: Map<string, Leaf> | undefined;
-  const layout: StructLayout = {
+  return assembleLayout({
     struct: name,
     arch: ctx.arch,
     revision: ctx.rev.revision,
@@ -212,16 +214,32 @@ function finish(name: string, ctx: Ctx, size: number, align: number, fields: Fie
     littleEndian: archDef(ctx.arch).endian === 'little',
     fields,
     ctassert: expected !== undefined && asserted ? { macro: asserted.macro, expected, holds: expected === size } : undefined,
+  });
+}
+
+/** The data of a struct layout; `assembleLayout` adds the lookups. */
+export type LayoutData = Omit<StructLayout, 'leaves' | 'field' | 'leaf' | 'findLeaf'>;
+
+/**
+ * A `StructLayout` from its computed data: the one place the lookups (leaves, field, leaf) are
+ * built, for the declarative engine here and for layouts read from a kernel's CTF or DWARF.
+ */
+export function assembleLayout(data: LayoutData): StructLayout {
+  const { struct: name, arch, revision, fields } = data;
+  let leafCache: Leaf[] | undefined;
+  let leafIndex: Map<string, Leaf> | undefined;
+  const layout: StructLayout = {
+    ...data,
     leaves: () => (leafCache ??= collectLeaves(fields, '', 0)),
     field: (n) => {
       const f = fields.find((x) => x.name === n);
-      if (!f) throw new KvmkitError(`struct ${name} has no field ${n}`, { struct: name, arch: ctx.arch, revision: ctx.rev.revision, field: n });
+      if (!f) throw new KvmkitError(`struct ${name} has no field ${n}`, { struct: name, arch, revision, field: n });
       return f;
     },
     findLeaf: (p) => (leafIndex ??= new Map(layout.leaves().map((l) => [l.path, l]))).get(p),
     leaf: (p) => {
       const l = layout.findLeaf(p);
-      if (!l) throw new KvmkitError(`struct ${name} has no leaf ${p}`, { struct: name, arch: ctx.arch, revision: ctx.rev.revision, field: p });
+      if (!l) throw new KvmkitError(`struct ${name} has no leaf ${p}`, { struct: name, arch, revision, field: p });
       return l;
     },
   };
@@ -235,7 +253,9 @@ function collectLeaves(fields: FieldLayout[], prefix: string, base: number): Lea
     const t = f.type;
     if (t.kind === 'struct') {
       const inner = t.struct!.fields;
-      if (f.count === undefined) out.push(...collectLeaves(inner, p + '.', base + f.offset));
+      // An anonymous struct or union member: C names its members as if they were the parent's.
+      if (f.name === '' && f.count === undefined) out.push(...collectLeaves(inner, prefix, base + f.offset));
+      else if (f.count === undefined) out.push(...collectLeaves(inner, p + '.', base + f.offset));
       else for (let i = 0; i < f.count; i++) out.push(...collectLeaves(inner, `${p}[${i}].`, base + f.offset + i * t.size));
       continue;
     }
@@ -248,6 +268,7 @@ function collectLeaves(fields: FieldLayout[], prefix: string, base: number): Lea
       signed: t.signed,
       elemSize: t.size,
       count: f.isString ? undefined : f.count,
+      ...(f.bitField ? { bitField: { bitOffset: base * 8 + f.bitField.bitOffset, bitSize: f.bitField.bitSize } } : {}),
     });
   }
   return out;
@@ -307,16 +328,22 @@ export function holes(layout: StructLayout, prefix = '', base = 0): Hole[] {
   let end = 0;
   let prev: string | undefined;
   for (const f of layout.fields) {
-    if (f.offset > end) out.push({ offset: base + end, size: f.offset - end, kind: 'padding', after: prev, path: prefix + f.name });
+    if (f.offset > end && !layout.isUnion) out.push({ offset: base + end, size: f.offset - end, kind: 'padding', after: prev, path: prefix + f.name });
     if (f.type.kind === 'struct') {
       const n = f.count ?? 1;
       for (let i = 0; i < n; i++) out.push(...holes(f.type.struct!, `${prefix}${f.name}${f.count !== undefined ? `[${i}]` : ''}.`, base + f.offset + i * f.type.size));
     }
-    end = f.offset + f.size;
+    end = Math.max(end, coveredEnd(f));
     prev = prefix + f.name;
   }
   if (layout.size > end) out.push({ offset: base + end, size: layout.size - end, kind: 'tail', after: prev, path: prefix + '(tail)' });
   return out;
+}
+
+/** The byte after the last one a member covers: a bit-field covers the bytes its bits fall in, not its type's size. */
+function coveredEnd(f: FieldLayout): number {
+  if (!f.bitField) return f.offset + f.size;
+  return Math.ceil((f.bitField.bitOffset + f.bitField.bitSize) / 8);
 }
 
 const leafGroups = new WeakMap<StructLayout, Map<string, Leaf[]>>();
