@@ -29,6 +29,8 @@ export interface RevisionDef {
   revision: string;
   /** The revision this one is reviewed against by `abi-check` (spare-field rule). */
   base?: string;
+  /** What this revision changes against its base, in a few words (labels abi-diff changes). */
+  change?: string;
   constants: Record<string, number>;
   structs: Record<string, string[]>;
   asserted: Record<string, AssertedSizes>;
