@@ -23,7 +23,10 @@ const STRUCTS = ['kinfo_proc', 'kinfo_proc32'];
 /** Kernel VA ranges a pointer in a record may hold (0 is always fine). */
 function kernelPointerPlausible(arch: ArchName, v: bigint, struct: string): boolean {
   if (v === 0n) return true;
-  if (struct === 'kinfo_proc32') return v < 1n << 32n; // PTRTRIM leaves 0 or a user address
+  // kinfo_proc32 is built by a 64-bit kernel, whose addresses all exceed 0xffffffff (the ranges
+  // below): PTRTRIM turns every kernel pointer into 0 (spec §2.6). A non-zero one is a native
+  // 32-bit record (the i386 ki_pd at 688 would otherwise pass for fbsd15's compat ki_uerrmsg).
+  if (struct === 'kinfo_proc32') return false;
   switch (arch) {
     case 'amd64': return v >= 0xffff800000000000n;
     case 'arm64': return v >= 0xffff000000000000n;
