@@ -53,11 +53,13 @@ export const CHUNK_BYTES = 1 << 22;
 
 /**
  * What a compressed records input may start with: an ELF core, or a raw array whose first int32
- * (ki_structsize) is a plausible record size or 0 (libkvm's dead-kernel records) in either byte order.
+ * (ki_structsize) is a plausible record size or 0 (libkvm's dead-kernel records) in either byte order,
+ * and whose first bytes are not all zero.
  */
 export function looksLikeRecords(head: Uint8Array): boolean {
   if (looksLikeElfOrMinidump(head)) return true;
-  if (head.length < 4) return false;
+  // All zeros is what a bomb inflates to; a record always has a non-zero byte in its first 64 (ki_layout, a pointer, a pid).
+  if (head.length < 4 || head.every((b) => b === 0)) return false;
   const v = new DataView(head.buffer, head.byteOffset, Math.min(head.length, HEAD_BYTES));
   const plausible = (n: number) => n === 0 || (n >= 256 && n <= 1 << 16);
   return plausible(v.getInt32(0, true)) || plausible(v.getInt32(0, false));
