@@ -1,8 +1,10 @@
-import * as fs from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../base/errors.ts';
-import { copyoutPlan, convertRecords } from '../../compat/copyout.ts';
-import { printJson, writeOut } from '../output.ts';
+import { copyoutPlan, convertRecordsSource } from '../../compat/copyout.ts';
+import { openSource } from '../../base/source.ts';
+import { looksLikeRecords } from '../../codec/index.ts';
+import { FileSink } from '../../base/sink.ts';
+import { printJson } from '../output.ts';
 
 interface Args { file?: string; arch: string; rev: string; o?: string; uncopied: boolean; json: boolean }
 
@@ -33,8 +35,19 @@ export const command: CommandModule<object, Args> = {
     }
     if (!a.file) throw new UsageError('name a file of native records (or use --uncopied)', { field: 'file' });
     if (!a.o) throw new UsageError('give -o <file> for the kinfo_proc32 records', { field: 'o' });
-    const out = convertRecords(a.arch, a.rev, new Uint8Array(fs.readFileSync(a.file)), a.file);
-    writeOut(a.o, out);
-    process.stderr.write(`${out.length / plan.compat.size} records → ${a.o} (${plan.compat.size} bytes each)\n`);
+    // Streamed a chunk at a time: memory stays flat however many records the file holds.
+    const src = openSource(a.file, { accept: looksLikeRecords, expected: 'native kinfo_proc records' });
+    const sink = new FileSink(a.o);
+    let n: number;
+    try {
+      n = convertRecordsSource(a.arch, a.rev, src, (b) => sink.write(b));
+      sink.finish();
+    } catch (e) {
+      sink.abort();
+      throw e;
+    } finally {
+      src.close();
+    }
+    process.stderr.write(`${n} records → ${a.o} (${plan.compat.size} bytes each)\n`);
   },
 };
