@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../base/errors.ts';
 import { copyoutPlan, convertRecords } from '../../compat/copyout.ts';
-import { printJson, writeOut } from '../output.ts';
+import { printJson } from '../output.ts';
+import { prepareOutput, writeOutput } from '../output-file.ts';
 
 interface Args { file?: string; arch: string; rev: string; o?: string; uncopied: boolean; json: boolean }
 
@@ -33,8 +34,9 @@ export const command: CommandModule<object, Args> = {
     }
     if (!a.file) throw new UsageError('name a file of native records (or use --uncopied)', { field: 'file' });
     if (!a.o) throw new UsageError('give -o <file> for the kinfo_proc32 records', { field: 'o' });
+    const dest = prepareOutput(a.o, 'o');
     const out = convertRecords(a.arch, a.rev, new Uint8Array(fs.readFileSync(a.file)), a.file);
-    writeOut(a.o, out);
+    writeOutput(dest, out);
     process.stderr.write(`${out.length / plan.compat.size} records → ${a.o} (${plan.compat.size} bytes each)\n`);
   },
 };

@@ -6,6 +6,7 @@ import { isElf, readProcstatNote } from '../../codec/core.ts';
 import { openSource } from '../../base/source.ts';
 import { ARCHES, getLayout, revisionNames, type StructLayout } from '../../layout/index.ts';
 import { printJson } from '../output.ts';
+import { prepareOutput, writeOutput } from '../output-file.ts';
 import { tableHeader, tableLine } from '../table.ts';
 
 const STRUCTS = ['kinfo_proc', 'kinfo_proc32'];
@@ -59,6 +60,7 @@ const encode: CommandModule = {
       .example('$0 decode core --json > recs.json && $0 encode recs.json --struct kinfo_proc --arch amd64 --rev fbsd14 -o recs.bin', 'round trip'),
   handler: (a) => {
     const layout = getLayout(a.struct as string, a.arch as string, a.rev as string);
+    const dest = prepareOutput(a.o as string, 'o');
     let json: unknown;
     try {
       json = JSON.parse(fs.readFileSync(a.records as string, 'utf8'));
@@ -74,7 +76,7 @@ const encode: CommandModule = {
         throw e;
       }
     });
-    fs.writeFileSync(a.o as string, encodeRecords(layout, recs));
+    writeOutput(dest, encodeRecords(layout, recs));
     process.stderr.write(`kvmkit: wrote ${recs.length} record(s), ${recs.length * layout.size} bytes, to ${a.o}\n`);
   },
 };
