@@ -1,4 +1,5 @@
 import { KvmkitError } from '../base/errors.ts';
+import { previewValue } from '../base/preview.ts';
 import type { StructLayout } from '../layout/index.ts';
 import { planFor, type PlanNode } from './plan.ts';
 import type { KRecord, Value } from './values.ts';
@@ -48,7 +49,7 @@ function scalarFromJson(n: Extract<PlanNode, { t: 'int' }>, x: unknown, path: st
     if (!Number.isInteger(x)) throw new KvmkitError(`${x} is not an integer`, { field: path, record: rec });
     return big ? BigInt(x) : x;
   }
-  throw new KvmkitError(`expected an integer, got ${x === undefined ? 'nothing (field missing)' : JSON.stringify(x)}`, { field: path, record: rec });
+  throw new KvmkitError(`expected an integer, got ${x === undefined ? 'nothing (field missing)' : previewValue(x)}`, { field: path, record: rec });
 }
 
 function objFromJson(nodes: PlanNode[], o: unknown, prefix: string, rec: number | undefined): KRecord {
@@ -61,7 +62,7 @@ function objFromJson(nodes: PlanNode[], o: unknown, prefix: string, rec: number 
     const path = prefix + n.name;
     const x = src[n.name];
     if (n.t === 'str') {
-      if (typeof x !== 'string') throw new KvmkitError(`expected a string, got ${x === undefined ? 'nothing (field missing)' : JSON.stringify(x)}`, { field: path, record: rec });
+      if (typeof x !== 'string') throw new KvmkitError(`expected a string, got ${x === undefined ? 'nothing (field missing)' : previewValue(x)}`, { field: path, record: rec });
       out[n.name] = x;
     } else if (n.t === 'int') {
       if (n.count === undefined) out[n.name] = scalarFromJson(n, x, path, rec);

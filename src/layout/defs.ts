@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KvmkitError } from '../base/errors.ts';
+import { previewValue } from '../base/preview.ts';
 
 /**
  * Loading of the declarative definitions in layouts/. Nothing here knows an offset: it reads ABI
@@ -107,7 +108,7 @@ export function validateRevision(json: unknown, file: string): RevisionDef {
   if (j.constants === undefined) j.constants = {};
   if (!isObject(j.constants)) bad('"constants" must be an object of integers', 'constants');
   for (const [k, v] of Object.entries(j.constants as object)) {
-    if (typeof v !== 'number' || !Number.isSafeInteger(v)) bad(`constant ${k} must be an integer, not ${JSON.stringify(v)?.slice(0, 40)}`, `constants.${k}`);
+    if (typeof v !== 'number' || !Number.isSafeInteger(v)) bad(`constant ${k} must be an integer, not ${previewValue(v)}`, `constants.${k}`);
   }
   if (!isObject(j.structs)) bad('"structs" must be an object of member-declaration arrays', 'structs');
   for (const [k, v] of Object.entries(j.structs as object)) {
