@@ -1,4 +1,5 @@
 import { KvmkitError, clipText } from '../base/errors.ts';
+import { previewValue } from '../base/preview.ts';
 import type { StructLayout } from '../layout/index.ts';
 import { planFor, type PlanNode } from './plan.ts';
 import type { KRecord, Value } from './values.ts';
@@ -37,9 +38,9 @@ export function recordToJson(layout: StructLayout, r: KRecord): Record<string, u
   return out;
 }
 
-/** A JSON value as an error shows it: never more than a line of the input. */
+/** A JSON value as an error shows it: its kind and a short prefix, never the input echoed back (src/base/preview.ts). */
 function shown(x: unknown): string {
-  return x === undefined ? 'nothing (field missing)' : clipText(JSON.stringify(x) ?? String(x));
+  return x === undefined ? 'nothing (field missing)' : previewValue(x);
 }
 
 function scalarFromJson(n: Extract<PlanNode, { t: 'int' }>, x: unknown, path: string, rec: number | undefined): number | bigint {

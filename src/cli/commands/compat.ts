@@ -3,8 +3,8 @@ import { UsageError } from '../../base/errors.ts';
 import { copyoutPlan, convertRecordsSource } from '../../compat/copyout.ts';
 import { openSource } from '../../base/source.ts';
 import { looksLikeRecords } from '../../codec/index.ts';
-import { FileSink } from '../../base/sink.ts';
 import { printJson } from '../output.ts';
+import { prepareOutput, streamOutput } from '../output-file.ts';
 
 interface Args { file?: string; arch: string; rev: string; o?: string; uncopied: boolean; json: boolean }
 
@@ -35,16 +35,13 @@ export const command: CommandModule<object, Args> = {
     }
     if (!a.file) throw new UsageError('name a file of native records (or use --uncopied)', { field: 'file' });
     if (!a.o) throw new UsageError('give -o <file> for the kinfo_proc32 records', { field: 'o' });
-    // Streamed a chunk at a time: memory stays flat however many records the file holds.
+    // The output path is checked before any work; records are streamed a chunk at a time (memory
+    // stays flat) into a temporary renamed over the target only when the whole file converted.
+    const dest = prepareOutput(a.o, 'o');
     const src = openSource(a.file, { accept: looksLikeRecords, expected: 'native kinfo_proc records' });
-    const sink = new FileSink(a.o);
     let n: number;
     try {
-      n = convertRecordsSource(a.arch, a.rev, src, (b) => sink.write(b));
-      sink.finish();
-    } catch (e) {
-      sink.abort();
-      throw e;
+      n = streamOutput(dest, (write) => convertRecordsSource(a.arch, a.rev, src, write));
     } finally {
       src.close();
     }

@@ -1,11 +1,11 @@
 import type { CommandModule } from 'yargs';
 import { KvmkitError, UsageError } from '../../base/errors.ts';
 import { CHUNK_BYTES, DETECT_HEAD_BYTES, decodeRecords, detect, encodeRecords, jsonArrayItems, openRecordsFile, recordFromJson, recordToJson, RecordView, type Candidate, type KRecord, type RecordStream } from '../../codec/index.ts';
-import { FileSink } from '../../base/sink.ts';
 import { isElf, readProcstatNote } from '../../codec/core.ts';
 import { openSource } from '../../base/source.ts';
 import { ARCHES, getLayout, revisionNames, type StructLayout } from '../../layout/index.ts';
 import { printJson, toJson } from '../output.ts';
+import { prepareOutput, streamOutput } from '../output-file.ts';
 import { tableHeader, tableLine } from '../table.ts';
 
 const STRUCTS = ['kinfo_proc', 'kinfo_proc32'];
@@ -46,16 +46,15 @@ function printRecords(s: RecordStream, json: boolean): void {
   }
 }
 
-/** One element a time from the JSON array, encoded in chunks into the output file. */
-function encodeJsonFile(file: string, layout: StructLayout, out: string): number {
+/** One element a time from the JSON array, encoded in chunks and handed to `write`. */
+function encodeJsonFile(file: string, layout: StructLayout, write: (b: Uint8Array) => void): number {
   const src = openSource(file, { accept: (h) => /^\s*\[/.test(Buffer.from(h).toString('latin1')), expected: 'a JSON array' });
-  const sink = new FileSink(out);
   let count = 0;
   try {
     const per = Math.max(1, Math.floor(CHUNK_BYTES / layout.size));
     let batch: KRecord[] = [];
     const flush = () => {
-      sink.write(encodeRecords(layout, batch, count - batch.length));
+      write(encodeRecords(layout, batch, count - batch.length));
       batch = [];
     };
     for (const item of jsonArrayItems(src)) {
@@ -64,9 +63,7 @@ function encodeJsonFile(file: string, layout: StructLayout, out: string): number
       if (batch.length === per) flush();
     }
     flush();
-    sink.finish();
   } catch (e) {
-    sink.abort();
     if (e instanceof KvmkitError) throw new KvmkitError(e.text, { ...e.context, file });
     throw e;
   } finally {
@@ -116,7 +113,8 @@ const encode: CommandModule = {
       .example('$0 decode core --json > recs.json && $0 encode recs.json --struct kinfo_proc --arch amd64 --rev fbsd14 -o recs.bin', 'round trip'),
   handler: (a) => {
     const layout = getLayout(a.struct as string, a.arch as string, a.rev as string);
-    const n = encodeJsonFile(a.records as string, layout, a.o as string);
+    const dest = prepareOutput(a.o as string, 'o');
+    const n = streamOutput(dest, (write) => encodeJsonFile(a.records as string, layout, write));
     process.stderr.write(`kvmkit: wrote ${n} record(s), ${n * layout.size} bytes, to ${a.o}\n`);
   },
 };
