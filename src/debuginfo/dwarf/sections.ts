@@ -1,0 +1,66 @@
+import { checkRead } from '../../base/bounds.ts';
+import { KvmkitError } from '../../base/errors.ts';
+import type { ElfFile } from '../../base/elf.ts';
+import { dwarfError, latin1, type SectionRef } from './cursor.ts';
+
+/** The DWARF sections kvmkit reads, as bytes, with the facts of the file they came from. */
+export interface DwarfSections {
+  file: string;
+  littleEndian: boolean;
+  info: Uint8Array;
+  abbrev: Uint8Array;
+  str?: Uint8Array;
+  strOffsets?: Uint8Array;
+  lineStr?: Uint8Array;
+}
+
+const NAMES = { info: '.debug_info', abbrev: '.debug_abbrev', str: '.debug_str', strOffsets: '.debug_str_offsets', lineStr: '.debug_line_str' } as const;
+const SHT_NOBITS = 8;
+
+/** True when the ELF file has a `.debug_info` section with bytes in it. */
+export function hasDwarf(elf: ElfFile): boolean {
+  return elf.sectionHeaders().some((s) => s.name === NAMES.info && s.type !== SHT_NOBITS && s.size > 0);
+}
+
+/**
+ * The DWARF sections of an ELF file, read whole (a kernel.debug's `.debug_info` is a few hundred
+ * MB: still one read, under the bounded-read cap). A relocatable object (a kernel module, a `.o`)
+ * keeps its string and abbrev offsets in relocations that kvmkit does not apply: refused, rather
+ * than read as wrong names.
+ */
+export function dwarfSectionsOf(elf: ElfFile): DwarfSections | undefined {
+  const secs = elf.sectionHeaders();
+  const get = (name: string): Uint8Array | undefined => {
+    const s = secs.find((x) => x.name === name);
+    if (!s || s.type === SHT_NOBITS) return undefined;
+    const r = checkRead(s.offset, s.size, elf.src.size, { file: elf.name, field: `section ${name}`, offset: s.offset });
+    return elf.src.read(r.start, r.length);
+  };
+  const info = get(NAMES.info);
+  if (!info || info.length === 0) return undefined;
+  const abbrev = get(NAMES.abbrev);
+  if (!abbrev) throw new KvmkitError('.debug_info without .debug_abbrev', { file: elf.name, object: NAMES.abbrev });
+  const ET_REL = 1;
+  if (elf.header.type === ET_REL && secs.some((s) => s.name === '.rela.debug_info' || s.name === '.rel.debug_info')) {
+    throw new KvmkitError('relocatable object: its DWARF string and abbrev offsets are relocations (.rela.debug_info) that kvmkit does not apply; read the linked file (kernel.debug, a linked executable or shared object)', { file: elf.name, object: '.debug_info' });
+  }
+  return { file: elf.name, littleEndian: elf.header.littleEndian, info, abbrev, str: get(NAMES.str), strOffsets: get(NAMES.strOffsets), lineStr: get(NAMES.lineStr) };
+}
+
+/** NUL-terminated strings of `.debug_str` / `.debug_line_str`, by offset. */
+export class StringSection {
+  private readonly ref: SectionRef;
+  constructor(private readonly bytes: Uint8Array | undefined, file: string, section: string) {
+    this.ref = { file, section };
+  }
+  at(offset: number, from: SectionRef, fromOffset: number): string {
+    const b = this.bytes;
+    if (!b) dwarfError(`string offset ${offset} into ${this.ref.section}, which the file does not have`, from, fromOffset);
+    if (offset >= b.length) dwarfError(`string offset ${offset} is past the end of ${this.ref.section} (${b.length} bytes)`, from, fromOffset);
+    const end = b.indexOf(0, offset);
+    if (end < 0) dwarfError(`string at ${offset} has no terminating NUL`, this.ref, offset);
+    return latin1(b, offset, end);
+  }
+}
+
+export const SECTION_NAMES = NAMES;
