@@ -87,6 +87,14 @@ export function constNum(d: Die, at: number): number | undefined {
   return Number(v);
 }
 
+/** A section offset (DW_FORM_sec_offset; DWARF 3 wrote data4/data8). */
+export function secOffset(d: Die, at: number): number | undefined {
+  const i = find(d, at);
+  if (i < 0) return undefined;
+  if (d.valueForm[i] !== FORM.sec_offset) return constNum(d, at);
+  return d.unit.cursor(d.valuePos[i]).offset(d.unit.header.offsetSize, 'section offset');
+}
+
 /** The form of an attribute (to tell e.g. an all-ones data4 upper bound from 4294967295 elements). */
 export function formOf(d: Die, at: number): number | undefined {
   const i = find(d, at);

@@ -2,7 +2,7 @@ import { checkCount } from '../../base/bounds.ts';
 import { readAbbrevTable, type AbbrevTable } from './abbrev.ts';
 import { AT, TAG } from './constants.ts';
 import { Cursor, dwarfError, type SectionRef } from './cursor.ts';
-import { constNum, flag, readDie, str } from './die.ts';
+import { flag, readDie, secOffset, str } from './die.ts';
 import { skipForm } from './forms.ts';
 import { SECTION_NAMES, StringSection, type DwarfSections } from './sections.ts';
 import { Unit, type Strings } from './unit-context.ts';
@@ -59,7 +59,7 @@ export class DwarfIndex {
   private indexUnit(u: Unit): void {
     const top = readDie(u, u.header.dieStart);
     if (!top) return;
-    const base = constNum(top, AT.str_offsets_base);
+    const base = secOffset(top, AT.str_offsets_base);
     if (base !== undefined) u.strOffsetsBase = base;
     if (!top.abbrev.children) return;
     const c = new Cursor(this.sections.info, u.le, this.ref, top.next, u.header.end);
