@@ -13,6 +13,8 @@ export interface Abbrev {
   implicit: Map<number, number>;
   /** Bytes of a DIE's attributes when every form is fixed-size, else −1. */
   fixedSize: number;
+  /** Byte offset of each attribute's value from the DIE's first attribute, when every form before it is fixed-size, else −1. */
+  attrOffset: Int32Array;
 }
 
 export interface AbbrevTable {
@@ -42,18 +44,20 @@ export function readAbbrevTable(bytes: Uint8Array, offset: number, u: FormContex
     const attrs: number[] = [], forms: number[] = [];
     const implicit = new Map<number, number>();
     let fixed = 0;
+    const attrOffset: number[] = [];
     for (;;) {
       const a = c.uleb(), f = c.uleb();
       if (a === 0 && f === 0) break;
       if (!knownForm(f)) dwarfError(`abbrev ${code}: unknown attribute form 0x${f.toString(16)}`, ref, c.pos);
       if (f === FORM.implicit_const) implicit.set(attrs.length, c.sleb());
+      attrOffset.push(fixed);
       attrs.push(a);
       forms.push(f);
       const n = fixedFormSize(f, u);
       fixed = fixed < 0 || n < 0 ? -1 : fixed + n;
     }
     if ((code < DENSE ? dense[code] : sparse.get(code)) !== undefined) dwarfError(`abbrev code ${code} appears twice in the table at ${offset}`, ref, at);
-    const ab: Abbrev = { code, tag, children, attrs: Uint32Array.from(attrs), forms: Uint32Array.from(forms), implicit, fixedSize: fixed };
+    const ab: Abbrev = { code, tag, children, attrs: Uint32Array.from(attrs), forms: Uint32Array.from(forms), implicit, fixedSize: fixed, attrOffset: Int32Array.from(attrOffset) };
     if (code < DENSE) dense[code] = ab;
     else sparse.set(code, ab);
   }

@@ -8,6 +8,15 @@ export interface FormContext {
   offsetSize: 4 | 8;
 }
 
+// Module-local copies of the form numbers: a switch on these is a jump table, where one on
+// `FORM.x` reads an imported binding per case (measured: a third of the indexing time under tsx).
+const {
+  addr, block2, block4, data2, data4, data8, string, block, block1, data1, flag, sdata, strp, udata, ref_addr, ref1, ref2,
+  ref4, ref8, ref_udata, indirect, sec_offset, exprloc, flag_present, strx, addrx, ref_sup4, strp_sup, data16, line_strp,
+  ref_sig8, implicit_const, loclistx, rnglistx, ref_sup8, strx1, strx2, strx3, strx4, addrx1, addrx2, addrx3, addrx4,
+  GNU_addr_index, GNU_str_index, GNU_ref_alt, GNU_strp_alt,
+} = FORM;
+
 /** DW_FORM_indirect may name another indirect form; more than this is a loop in corrupt input. */
 const MAX_INDIRECT = 4;
 
@@ -18,17 +27,17 @@ const MAX_INDIRECT = 4;
  */
 export function fixedFormSize(form: number, u: FormContext): number {
   switch (form) {
-    case FORM.flag_present: case FORM.implicit_const: return 0;
-    case FORM.data1: case FORM.ref1: case FORM.flag: case FORM.strx1: case FORM.addrx1: return 1;
-    case FORM.data2: case FORM.ref2: case FORM.strx2: case FORM.addrx2: return 2;
-    case FORM.strx3: case FORM.addrx3: return 3;
-    case FORM.data4: case FORM.ref4: case FORM.ref_sup4: case FORM.strx4: case FORM.addrx4: return 4;
-    case FORM.data8: case FORM.ref8: case FORM.ref_sig8: case FORM.ref_sup8: return 8;
-    case FORM.data16: return 16;
-    case FORM.addr: return u.addrSize;
-    case FORM.strp: case FORM.sec_offset: case FORM.line_strp: case FORM.strp_sup: case FORM.GNU_ref_alt: case FORM.GNU_strp_alt: return u.offsetSize;
+    case flag_present: case implicit_const: return 0;
+    case data1: case ref1: case flag: case strx1: case addrx1: return 1;
+    case data2: case ref2: case strx2: case addrx2: return 2;
+    case strx3: case addrx3: return 3;
+    case data4: case ref4: case ref_sup4: case strx4: case addrx4: return 4;
+    case data8: case ref8: case ref_sig8: case ref_sup8: return 8;
+    case data16: return 16;
+    case addr: return u.addrSize;
+    case strp: case sec_offset: case line_strp: case strp_sup: case GNU_ref_alt: case GNU_strp_alt: return u.offsetSize;
     // DWARF 2 wrote a ref_addr as an address; DWARF 3 and later as a section offset.
-    case FORM.ref_addr: return u.version <= 2 ? u.addrSize : u.offsetSize;
+    case ref_addr: return u.version <= 2 ? u.addrSize : u.offsetSize;
     default: return -1;
   }
 }
@@ -36,9 +45,9 @@ export function fixedFormSize(form: number, u: FormContext): number {
 /** Whether kvmkit knows how to step over a value of this form. */
 export function knownForm(form: number): boolean {
   switch (form) {
-    case FORM.string: case FORM.block: case FORM.block1: case FORM.block2: case FORM.block4: case FORM.exprloc:
-    case FORM.sdata: case FORM.udata: case FORM.ref_udata: case FORM.strx: case FORM.addrx: case FORM.loclistx:
-    case FORM.rnglistx: case FORM.GNU_addr_index: case FORM.GNU_str_index: case FORM.indirect:
+    case string: case block: case block1: case block2: case block4: case exprloc:
+    case sdata: case udata: case ref_udata: case strx: case addrx: case loclistx:
+    case rnglistx: case GNU_addr_index: case GNU_str_index: case indirect:
       return true;
     default:
       return fixedFormSize(form, { version: 4, addrSize: 8, offsetSize: 8 }) >= 0;
@@ -50,16 +59,16 @@ export function skipForm(c: Cursor, form: number, u: FormContext, depth = 0): vo
   const n = fixedFormSize(form, u);
   if (n >= 0) { c.skip(n, `DW_FORM 0x${form.toString(16)} value`); return; }
   switch (form) {
-    case FORM.string: c.cstr(); return;
-    case FORM.block: case FORM.exprloc: c.skip(c.uleb(), 'block'); return;
-    case FORM.block1: c.skip(c.u8(), 'block1'); return;
-    case FORM.block2: c.skip(c.u16(), 'block2'); return;
-    case FORM.block4: c.skip(c.u32(), 'block4'); return;
-    case FORM.sdata: c.sleb(); return;
-    case FORM.udata: case FORM.ref_udata: case FORM.strx: case FORM.addrx: case FORM.loclistx: case FORM.rnglistx:
-    case FORM.GNU_addr_index: case FORM.GNU_str_index:
+    case string: c.cstr(); return;
+    case block: case exprloc: c.skip(c.uleb(), 'block'); return;
+    case block1: c.skip(c.u8(), 'block1'); return;
+    case block2: c.skip(c.u16(), 'block2'); return;
+    case block4: c.skip(c.u32(), 'block4'); return;
+    case sdata: c.sleb(); return;
+    case udata: case ref_udata: case strx: case addrx: case loclistx: case rnglistx:
+    case GNU_addr_index: case GNU_str_index:
       c.ulebBig(); return;
-    case FORM.indirect: {
+    case indirect: {
       const at = c.pos;
       const f = c.uleb();
       if (depth >= MAX_INDIRECT) dwarfError(`DW_FORM_indirect chain longer than ${MAX_INDIRECT}`, c.at, at);

@@ -50,16 +50,22 @@ export function dwarfSectionsOf(elf: ElfFile): DwarfSections | undefined {
 /** NUL-terminated strings of `.debug_str` / `.debug_line_str`, by offset. */
 export class StringSection {
   private readonly ref: SectionRef;
+  /** Decoded strings by offset: a linked file's string sections are deduplicated, so every CU naming `proc` points at one offset. */
+  private readonly cache = new Map<number, string>();
   constructor(private readonly bytes: Uint8Array | undefined, file: string, section: string) {
     this.ref = { file, section };
   }
   at(offset: number, from: SectionRef, fromOffset: number): string {
+    const hit = this.cache.get(offset);
+    if (hit !== undefined) return hit;
     const b = this.bytes;
     if (!b) dwarfError(`string offset ${offset} into ${this.ref.section}, which the file does not have`, from, fromOffset);
     if (offset >= b.length) dwarfError(`string offset ${offset} is past the end of ${this.ref.section} (${b.length} bytes)`, from, fromOffset);
     const end = b.indexOf(0, offset);
     if (end < 0) dwarfError(`string at ${offset} has no terminating NUL`, this.ref, offset);
-    return latin1(b, offset, end);
+    const s = latin1(b, offset, end);
+    this.cache.set(offset, s);
+    return s;
   }
 }
 
