@@ -4,7 +4,7 @@
  * ≤ 2 s and ≤ 400 MB RSS from opening the file to the last layout.
  *
  * The object: gcc -gdwarf-5 compiles one generated C file (15 kernel-flavoured structs pointing
- * at each other, bit-fields, unions, arrays, ~520 filler structs and ~400 functions with locals)
+ * at each other, bit-fields, unions, arrays, ~570 filler structs and ~440 functions with locals)
  * into a ~100 KB unit; that unit is repeated 2,000 times in .debug_info (CU-relative references,
  * shared .debug_abbrev/.debug_str offsets, so every copy is a valid unit) and put back into the
  * ELF with objcopy --update-section. Each of the 2,000 units therefore defines every struct, as
@@ -42,8 +42,8 @@ function cSource(): string {
     }
     out.push(`struct ${s} {\n\t${m.join('\n\t')}\n};`);
   });
-  for (let f = 0; f < 520; f++) out.push(`struct filler_${f} { int a_${f}; long b_${f}[${f % 7 + 1}]; struct proc *p_${f}; char c_${f}; unsigned d_${f}:${f % 31 + 1}; };`);
-  for (let f = 0; f < 400; f++) out.push(`long fn_${f}(struct filler_${f} *x, struct thread *t, int n) { struct filler_${f} local = *x; int i; long acc = 0; for (i = 0; i < n; i++) acc += local.a_${f} + i; return acc + (t != 0); }`);
+  for (let f = 0; f < 570; f++) out.push(`struct filler_${f} { int a_${f}; long b_${f}[${f % 7 + 1}]; struct proc *p_${f}; char c_${f}; unsigned d_${f}:${f % 31 + 1}; };`);
+  for (let f = 0; f < 440; f++) out.push(`long fn_${f}(struct filler_${f} *x, struct thread *t, int n) { struct filler_${f} local = *x; int i; long acc = 0; for (i = 0; i < n; i++) acc += local.a_${f} + i; return acc + (t != 0); }`);
   WALKER_STRUCTS.forEach((s) => out.push(`struct ${s} g_${s};`));
   return out.join('\n') + '\n';
 }

@@ -15,6 +15,8 @@ export interface Abbrev {
   fixedSize: number;
   /** Byte offset of each attribute's value from the DIE's first attribute, when every form before it is fixed-size, else −1. */
   attrOffset: Int32Array;
+  /** Each value's size when its form is fixed-size, else −1 (the indexer steps over fixed ones inline). */
+  sizes: Int16Array;
 }
 
 export interface AbbrevTable {
@@ -45,6 +47,7 @@ export function readAbbrevTable(bytes: Uint8Array, offset: number, u: FormContex
     const implicit = new Map<number, number>();
     let fixed = 0;
     const attrOffset: number[] = [];
+    const sizes: number[] = [];
     for (;;) {
       const a = c.uleb(), f = c.uleb();
       if (a === 0 && f === 0) break;
@@ -54,10 +57,11 @@ export function readAbbrevTable(bytes: Uint8Array, offset: number, u: FormContex
       attrs.push(a);
       forms.push(f);
       const n = fixedFormSize(f, u);
+      sizes.push(n);
       fixed = fixed < 0 || n < 0 ? -1 : fixed + n;
     }
     if ((code < DENSE ? dense[code] : sparse.get(code)) !== undefined) dwarfError(`abbrev code ${code} appears twice in the table at ${offset}`, ref, at);
-    const ab: Abbrev = { code, tag, children, attrs: Uint32Array.from(attrs), forms: Uint32Array.from(forms), implicit, fixedSize: fixed, attrOffset: Int32Array.from(attrOffset) };
+    const ab: Abbrev = { code, tag, children, attrs: Uint32Array.from(attrs), forms: Uint32Array.from(forms), implicit, fixedSize: fixed, attrOffset: Int32Array.from(attrOffset), sizes: Int16Array.from(sizes) };
     if (code < DENSE) dense[code] = ab;
     else sparse.set(code, ab);
   }

@@ -3,7 +3,7 @@ import { readAbbrevTable, type Abbrev, type AbbrevTable } from './abbrev.ts';
 import { AT, FORM, TAG } from './constants.ts';
 import { Cursor, dwarfError, type SectionRef } from './cursor.ts';
 import { flag, readDie, secOffset, str } from './die.ts';
-import { skipForm } from './forms.ts';
+import { skipForm, type FormContext } from './forms.ts';
 import { SECTION_NAMES, StringSection, type DwarfSections } from './sections.ts';
 import { Unit, type Strings } from './unit-context.ts';
 import { readUnitHeader } from './units.ts';
@@ -12,6 +12,16 @@ import { readUnitHeader } from './units.ts';
 const T_STRUCT = TAG.structure_type, T_UNION = TAG.union_type, T_TYPEDEF = TAG.typedef;
 const A_SIBLING = AT.sibling, A_NAME = AT.name, A_DECL = AT.declaration;
 const F_REF4 = FORM.ref4, F_STRP = FORM.strp, F_FLAG_PRESENT = FORM.flag_present;
+
+/** Steps over the first `n` attribute values of a DIE: fixed-size ones by their size, the others by their form. */
+function skipAttrs(c: Cursor, ab: Abbrev, n: number, h: FormContext): void {
+  const sizes = ab.sizes;
+  for (let i = 0; i < n; i++) {
+    const sz = sizes[i];
+    if (sz >= 0) c.skip(sz, 'attribute value');
+    else skipForm(c, ab.forms[i], h);
+  }
+}
 
 /** Where the definitions (and, failing those, the declarations) of one name are. */
 interface NameEntry {
@@ -88,7 +98,7 @@ export class DwarfIndex {
       }
       if (!ab.children) {
         if (ab.fixedSize >= 0) c.skip(ab.fixedSize, 'DIE attributes');
-        else for (let i = 0; i < ab.forms.length; i++) skipForm(c, ab.forms[i], h);
+        else skipAttrs(c, ab, ab.forms.length, h);
         continue;
       }
       // A DIE with children (a function, a struct): jump to its DW_AT_sibling when the producer
@@ -100,7 +110,7 @@ export class DwarfIndex {
         else {
           // Forms of variable size before the sibling (gcc puts DW_AT_frame_base's exprloc there): step over them.
           const save = c.pos;
-          for (let i = 0; i < si; i++) skipForm(c, ab.forms[i], h);
+          skipAttrs(c, ab, si, h);
           p = c.pos;
           c.pos = save;
         }
@@ -130,8 +140,13 @@ export class DwarfIndex {
     if (ni < 0) return { name: undefined, decl };
     const off = ab.attrOffset[ni];
     if (off < 0 || ab.forms[ni] !== F_STRP) return undefined;
-    const c = u.cursor(attrs + off);
-    return { name: u.strings.str.at(c.offset(u.header.offsetSize, 'strp'), this.ref, attrs + off), decl };
+    const p = attrs + off;
+    const b = this.sections.info;
+    if (p + u.header.offsetSize > u.header.end) dwarfError(`DW_AT_name at ${p} runs past the end of its unit`, this.ref, p);
+    let strp: number;
+    if (u.header.offsetSize === 8) strp = u.cursor(p).u64n('strp');
+    else strp = u.le ? (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000 : b[p] * 0x1000000 + ((b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]);
+    return { name: u.strings.str.at(strp, this.ref, p), decl };
   }
 
   private record(tag: number, name: string | undefined, decl: boolean, at: number): void {
