@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KvmkitError } from '../../src/base/errors.ts';
+import { errorOf as error } from '../errors.ts';
 import { AT, ATE, TAG } from '../../src/debuginfo/dwarf/constants.ts';
 import { DwarfTypeGraph } from '../../src/debuginfo/dwarf/types.ts';
 import { structLayoutFromGraph } from '../../src/debuginfo/layout.ts';
@@ -120,16 +120,6 @@ function good(over: Partial<Parameters<typeof writeUnit>[0]> = {}, kids?: DieSpe
     ]),
     ...over,
   });
-}
-
-function error(f: () => unknown): KvmkitError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(KvmkitError);
-    return e as KvmkitError;
-  }
-  throw new Error('no error');
 }
 
 describe('corrupt DWARF is an error naming the file, the section and the byte', () => {
