@@ -15,7 +15,9 @@ import * as path from 'node:path';
 
 const DIR = path.dirname(new URL(import.meta.url).pathname);
 const SRC = path.join(DIR, 'src');
-const COMMON = ['-O0', '-fno-asynchronous-unwind-tables', '-shared', '-nostdlib', '-fPIC', '-ffile-prefix-map=' + SRC + '=.'];
+const COMMON = ['-O0', '-fno-asynchronous-unwind-tables', '-fPIC', '-ffile-prefix-map=' + SRC + '=.'];
+/** Linked (a shared object, as a kernel.debug is linked) unless `-c` is among the flags (ET_REL, as an amd64 .ko: DWARF offsets in relocations). */
+const LINK = ['-shared', '-nostdlib'];
 
 /** The objects: name → gcc flags and sources. */
 export const OBJECTS: Record<string, { flags: string[]; sources: string[] }> = {
@@ -24,6 +26,8 @@ export const OBJECTS: Record<string, { flags: string[]; sources: string[] }> = {
   'types-dwarf64.so': { flags: ['-gdwarf-5', '-gdwarf64'], sources: ['cu-main.c'] },
   'types-dwarf4-64.so': { flags: ['-gdwarf-4', '-gdwarf64'], sources: ['cu-main.c'] },
   'many-cus.so': { flags: ['-gdwarf-5'], sources: ['cu-1.c', 'cu-2.c', 'cu-3.c', 'cu-4.c', 'cu-5.c', 'cu-6.c', 'cu-later.c', 'cu-main.c'] },
+  'types-dwarf4.o': { flags: ['-gdwarf-4', '-c'], sources: ['cu-main.c'] },
+  'types-dwarf5.o': { flags: ['-gdwarf-5', '-c'], sources: ['cu-main.c'] },
 };
 
 interface LeafSpec { path: string; bits: boolean; flex?: boolean }
@@ -77,7 +81,7 @@ function expectProgram(manifest: Map<string, LeafSpec[]>): string {
 
 function main(): void {
   for (const [name, o] of Object.entries(OBJECTS)) {
-    execFileSync('gcc', [...o.flags, ...COMMON, '-o', path.join(DIR, name), ...o.sources], { cwd: SRC, stdio: 'inherit' });
+    execFileSync('gcc', [...o.flags, ...COMMON, ...(o.flags.includes('-c') ? [] : LINK), '-o', path.join(DIR, name), ...o.sources], { cwd: SRC, stdio: 'inherit' });
     console.log(`built ${name} (${fs.statSync(path.join(DIR, name)).size} bytes)`);
   }
   const prog = expectProgram(readManifest());

@@ -2,6 +2,7 @@ import { checkRead } from '../../base/bounds.ts';
 import { KvmkitError } from '../../base/errors.ts';
 import type { ElfFile } from '../../base/elf.ts';
 import { dwarfError, latin1, type SectionRef } from './cursor.ts';
+import { relocate } from './relocate.ts';
 
 /** The DWARF sections kvmkit reads, as bytes, with the facts of the file they came from. */
 export interface DwarfSections {
@@ -24,26 +25,25 @@ export function hasDwarf(elf: ElfFile): boolean {
 
 /**
  * The DWARF sections of an ELF file, read whole (a kernel.debug's `.debug_info` is a few hundred
- * MB: still one read, under the bounded-read cap). A relocatable object (a kernel module, a `.o`)
- * keeps its string and abbrev offsets in relocations that kvmkit does not apply: refused, rather
- * than read as wrong names.
+ * MB: still one read, under the bounded-read cap). A relocatable object (an amd64/arm64 kernel
+ * module, a `.o`) keeps its string and abbrev offsets in relocations: applied (relocate.ts) where
+ * kvmkit knows the machine's, refused otherwise rather than read as wrong names.
  */
 export function dwarfSectionsOf(elf: ElfFile): DwarfSections | undefined {
   const secs = elf.sectionHeaders();
+  const ET_REL = 1;
+  const rel = elf.header.type === ET_REL;
   const get = (name: string): Uint8Array | undefined => {
     const s = secs.find((x) => x.name === name);
     if (!s || s.type === SHT_NOBITS) return undefined;
     const r = checkRead(s.offset, s.size, elf.src.size, { file: elf.name, field: `section ${name}`, offset: s.offset });
-    return elf.src.read(r.start, r.length);
+    const bytes = elf.src.read(r.start, r.length);
+    return rel ? relocate(elf, s, bytes) : bytes;
   };
   const info = get(NAMES.info);
   if (!info || info.length === 0) return undefined;
   const abbrev = get(NAMES.abbrev);
   if (!abbrev) throw new KvmkitError('.debug_info without .debug_abbrev', { file: elf.name, object: NAMES.abbrev });
-  const ET_REL = 1;
-  if (elf.header.type === ET_REL && secs.some((s) => s.name === '.rela.debug_info' || s.name === '.rel.debug_info')) {
-    throw new KvmkitError('relocatable object: its DWARF string and abbrev offsets are relocations (.rela.debug_info) that kvmkit does not apply; read the linked file (kernel.debug, a linked executable or shared object)', { file: elf.name, object: '.debug_info' });
-  }
   return { file: elf.name, littleEndian: elf.header.littleEndian, info, abbrev, str: get(NAMES.str), strOffsets: get(NAMES.strOffsets), lineStr: get(NAMES.lineStr) };
 }
 
