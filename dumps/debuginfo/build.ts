@@ -20,7 +20,7 @@ const COMMON = ['-O0', '-fno-asynchronous-unwind-tables', '-fPIC', '-ffile-prefi
 const LINK = ['-shared', '-nostdlib'];
 
 /** The objects: name → gcc flags and sources. */
-export const OBJECTS: Record<string, { flags: string[]; sources: string[] }> = {
+export const OBJECTS: Record<string, { flags: string[]; sources: string[]; arch?: 'i386' }> = {
   'types-dwarf4.so': { flags: ['-gdwarf-4'], sources: ['cu-main.c'] },
   'types-dwarf5.so': { flags: ['-gdwarf-5'], sources: ['cu-main.c'] },
   'types-dwarf64.so': { flags: ['-gdwarf-5', '-gdwarf64'], sources: ['cu-main.c'] },
@@ -28,6 +28,8 @@ export const OBJECTS: Record<string, { flags: string[]; sources: string[] }> = {
   'many-cus.so': { flags: ['-gdwarf-5'], sources: ['cu-1.c', 'cu-2.c', 'cu-3.c', 'cu-4.c', 'cu-5.c', 'cu-6.c', 'cu-later.c', 'cu-main.c'] },
   'types-dwarf4.o': { flags: ['-gdwarf-4', '-c'], sources: ['cu-main.c'] },
   'types-dwarf5.o': { flags: ['-gdwarf-5', '-c'], sources: ['cu-main.c'] },
+  // i386 (ILP32, long long 4-aligned in structs): -ffreestanding for gcc's own <stdint.h>, as the host has no 32-bit libc.
+  'types-i386.so': { flags: ['-m32', '-ffreestanding', '-gdwarf-5'], sources: ['cu-main.c'], arch: 'i386' },
 };
 
 interface LeafSpec { path: string; bits: boolean; flex?: boolean }
@@ -53,7 +55,7 @@ function readManifest(): Map<string, LeafSpec[]> {
 function expectProgram(manifest: Map<string, LeafSpec[]>): string {
   const kinds: Record<string, string> = { value: 'union' };
   const lines = [
-    '#include <stdio.h>', '#include <string.h>', '#include "types.h"', '#include "cu-1.c"', '#include "cu-6.c"', '#include "cu-later.c"', '',
+    '#ifdef KVMKIT_FREESTANDING', '#include "mini-rt.h"', '#else', '#include <stdio.h>', '#include <string.h>', '#endif', '#include "types.h"', '#include "cu-1.c"', '#include "cu-6.c"', '#include "cu-later.c"', '',
     '/* Prints the bit index of the first set bit and the number of set bits of an object. */',
     'static void bits(const unsigned char *p, size_t n, int *first, int *count) {',
     '\t*first = -1; *count = 0;',
@@ -87,12 +89,19 @@ function main(): void {
   const prog = expectProgram(readManifest());
   const tmp = fs.mkdtempSync('/tmp/kvmkit-dwarf-');
   fs.writeFileSync(path.join(tmp, 'expect.c'), prog);
-  execFileSync('gcc', ['-std=c11', '-Wall', '-Werror', '-Wno-overflow', '-I', SRC, '-o', path.join(tmp, 'expect'), path.join(tmp, 'expect.c')], { stdio: 'inherit' });
-  const json = JSON.parse(execFileSync(path.join(tmp, 'expect'), { encoding: 'utf8' })) as unknown;
   const gcc = execFileSync('gcc', ['--version'], { encoding: 'utf8' }).split('\n')[0];
-  fs.writeFileSync(path.join(DIR, 'expected.json'), JSON.stringify({ producer: `${gcc}, amd64 (by dumps/debuginfo/build.ts from expect.c)`, structs: json }, null, 1) + '\n');
+  const run = (flags: string[]): unknown => {
+    const exe = path.join(tmp, 'expect');
+    execFileSync('gcc', ['-std=c11', '-Wall', '-Werror', '-Wno-overflow', ...flags, '-I', SRC, '-o', exe, path.join(tmp, 'expect.c')], { stdio: 'inherit' });
+    return JSON.parse(execFileSync(exe, { encoding: 'utf8' })) as unknown;
+  };
+  const write = (file: string, arch: string, json: unknown) =>
+    fs.writeFileSync(path.join(DIR, file), JSON.stringify({ producer: `${gcc}, ${arch} (by dumps/debuginfo/build.ts from expect.c)`, structs: json }, null, 1) + '\n');
+  write('expected.json', 'amd64', run([]));
+  // The same program as a static i386 binary (mini-rt.h in place of libc), run on this amd64 host.
+  write('expected-i386.json', 'i386', run(['-m32', '-static', '-nostdlib', '-ffreestanding', '-fno-pic', '-fno-stack-protector', '-DKVMKIT_FREESTANDING']));
   fs.rmSync(tmp, { recursive: true, force: true });
-  console.log('wrote expected.json');
+  console.log('wrote expected.json, expected-i386.json');
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) main();

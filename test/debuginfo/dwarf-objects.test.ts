@@ -19,14 +19,19 @@ import { REPO } from '../corpus.ts';
  */
 const DIR = path.join(REPO, 'dumps/debuginfo');
 interface ExpLeaf { path: string; offset?: number; size?: number; bitOffset?: number; bitSize?: number }
-const expected = JSON.parse(fs.readFileSync(path.join(DIR, 'expected.json'), 'utf8')) as { structs: Record<string, { size: number; align: number; leaves: ExpLeaf[] }> };
+type Expected = { structs: Record<string, { size: number; align: number; leaves: ExpLeaf[] }> };
+const load = (f: string) => JSON.parse(fs.readFileSync(path.join(DIR, f), 'utf8')) as Expected;
+/** gcc's layouts on amd64 (expected.json) and i386 (expected-i386.json: the same program as a static i386 binary). */
+const EXPECTED: Record<string, Expected> = { amd64: load('expected.json'), i386: load('expected-i386.json') };
+const expected = EXPECTED.amd64;
 /** Defined only in the many-CU object (one CU each; later_t in a CU of its own, declared in the others). */
 const MANY_ONLY = new Set(['own_1', 'own_6', 'later_t']);
 
-function compare(file: string, name: string): void {
+function compare(file: string, name: string, want: 'amd64' | 'i386'): void {
   const { graph, arch } = openTypes(file);
+  expect(arch).toBe(want);
   const json = layoutJson(structLayoutFromGraph(graph, name, { arch }));
-  const exp = expected.structs[name];
+  const exp = EXPECTED[want].structs[name];
   expect({ size: json.size, align: json.align }, name).toEqual({ size: exp.size, align: exp.align });
   const got = new Map(json.leaves.map((l) => [l.path, l]));
   for (const e of exp.leaves) {
@@ -44,9 +49,14 @@ describe('DWARF from gcc-built objects equals gcc\'s own layouts', () => {
     const file = path.join(DIR, obj);
     for (const name of Object.keys(expected.structs)) {
       if (MANY_ONLY.has(name) && obj !== 'many-cus.so') continue;
-      it(`${obj}: ${name}`, () => compare(file, name));
+      it(`${obj}: ${name}`, () => compare(file, name, OBJECTS[obj].arch ?? 'amd64'));
     }
   }
+
+  it('i386 and amd64 differ where the ABIs do (the i386 expectations are not the amd64 ones)', () => {
+    expect(EXPECTED.i386.structs.proc_t.size).toBeLessThan(EXPECTED.amd64.structs.proc_t.size);
+    expect(openTypes(path.join(DIR, 'types-i386.so')).graph.pointerSize).toBe(4);
+  });
 
   it('says which DWARF it read', () => {
     expect(openTypes(path.join(DIR, 'types-dwarf4.so')).graph.source.detail).toBe('.debug_info (DWARF 4, 32-bit, 1 unit)');
