@@ -1,5 +1,5 @@
 import { AT, FORM, OP_plus_uconst } from './constants.ts';
-import { Cursor, dwarfError } from './cursor.ts';
+import { dwarfError } from './cursor.ts';
 import { skipForm } from './forms.ts';
 import type { Abbrev } from './abbrev.ts';
 import type { Unit } from './unit-context.ts';
@@ -187,4 +187,3 @@ export function childOffsets(d: Die): number[] {
   }
 }
 
-export type { Cursor };

@@ -11,10 +11,11 @@ import { KvmkitError } from '../../base/errors.ts';
  * expressions, never types, and are left alone.
  *
  * Numbers from freebsd/freebsd-src sys/sys/elf_common.h @ f18df350f1aafb3b85e31975e341d2fd292c6cac:
- * SHT_RELA 4; R_X86_64_64 1, R_X86_64_32 10, R_X86_64_32S 11; R_AARCH64_ABS64 257,
+ * R_X86_64_64 1, R_X86_64_32 10, R_X86_64_32S 11; R_AARCH64_ABS64 257,
  * R_AARCH64_ABS32 258. REL-style objects (i386, armv7) are not handled: refused by the caller.
  */
-const SHT_RELA = 4;
+// Section types: the gABI values (as base/elf.ts's SHT_*), not re-read in this session.
+const SHT_RELA = 4, SHT_REL = 9;
 const ABS: Record<number, Record<number, 4 | 8>> = {
   [EM_X86_64]: { 1: 8, 10: 4, 11: 4 },
   [EM_AARCH64]: { 257: 8, 258: 4 },
@@ -29,7 +30,7 @@ export function canRelocate(elf: ElfFile): boolean {
 export function relocationsFor(elf: ElfFile, target: SectionHeader): SectionHeader[] {
   const secs = elf.sectionHeaders();
   const idx = secs.indexOf(target);
-  return secs.filter((s) => (s.type === SHT_RELA || s.type === 9) && s.info === idx);
+  return secs.filter((s) => (s.type === SHT_RELA || s.type === SHT_REL) && s.info === idx);
 }
 
 /** A copy of `bytes` (the contents of `target`) with its RELA relocations applied. */

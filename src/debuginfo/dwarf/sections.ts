@@ -18,11 +18,6 @@ export interface DwarfSections {
 const NAMES = { info: '.debug_info', abbrev: '.debug_abbrev', str: '.debug_str', strOffsets: '.debug_str_offsets', lineStr: '.debug_line_str' } as const;
 const SHT_NOBITS = 8;
 
-/** True when the ELF file has a `.debug_info` section with bytes in it. */
-export function hasDwarf(elf: ElfFile): boolean {
-  return elf.sectionHeaders().some((s) => s.name === NAMES.info && s.type !== SHT_NOBITS && s.size > 0);
-}
-
 /**
  * The DWARF sections of an ELF file, read whole (a kernel.debug's `.debug_info` is a few hundred
  * MB: still one read, under the bounded-read cap). A relocatable object (an amd64/arm64 kernel
