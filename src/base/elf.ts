@@ -25,7 +25,7 @@ export interface ElfHeader {
   shstrndx: number;
 }
 export interface ProgramHeader { type: number; flags: number; offset: number; vaddr: bigint; paddr: bigint; filesz: number; memsz: number; align: number; }
-export interface SectionHeader { name: string; type: number; flags: bigint; addr: bigint; offset: number; size: number; link: number; entsize: number; }
+export interface SectionHeader { name: string; type: number; flags: bigint; addr: bigint; offset: number; size: number; link: number; /** sh_info: for SHT_REL/SHT_RELA, the section the relocations apply to. */ info: number; entsize: number; }
 export interface ElfSymbol { name: string; value: bigint; size: number; type: number; bind: number; shndx: number; }
 /** A note's place in the file; its descriptor is read on demand (ElfFile.noteDesc) because it may be gigabytes. */
 export interface ElfNote { name: string; type: number; /** file offset of desc */ descOffset: number; descSize: number; }
@@ -154,8 +154,8 @@ export class ElfFile {
       const o = i * h.shentsize;
       const num = (p: number, field: string) => safeNumber(r.u64(o + p), this.at(`shdr[${i}].${field}`, h.shoff + o + p));
       raw.push(h.class === 64
-        ? { nameOff: r.u32(o), type: r.u32(o + 4), flags: r.u64(o + 8), addr: r.u64(o + 16), offset: num(24, 'sh_offset'), size: num(32, 'sh_size'), link: r.u32(o + 40), entsize: num(56, 'sh_entsize') }
-        : { nameOff: r.u32(o), type: r.u32(o + 4), flags: BigInt(r.u32(o + 8)), addr: BigInt(r.u32(o + 12)), offset: r.u32(o + 16), size: r.u32(o + 20), link: r.u32(o + 24), entsize: r.u32(o + 36) });
+        ? { nameOff: r.u32(o), type: r.u32(o + 4), flags: r.u64(o + 8), addr: r.u64(o + 16), offset: num(24, 'sh_offset'), size: num(32, 'sh_size'), link: r.u32(o + 40), info: r.u32(o + 44), entsize: num(56, 'sh_entsize') }
+        : { nameOff: r.u32(o), type: r.u32(o + 4), flags: BigInt(r.u32(o + 8)), addr: BigInt(r.u32(o + 12)), offset: r.u32(o + 16), size: r.u32(o + 20), link: r.u32(o + 24), info: r.u32(o + 28), entsize: r.u32(o + 36) });
     }
     let names: Uint8Array | undefined;
     const strSec = raw[h.shstrndx];
