@@ -73,7 +73,7 @@ export class CtfContainer {
     };
     this.header = h;
     const size = h.stroff + h.strlen;
-    if (size > MAX_CTF_DATA) this.fail(`the header claims ${size} bytes of CTF data (stroff ${h.stroff} + strlen ${h.strlen}), more than the ${MAX_CTF_DATA} kvmkit accepts`, HDR.stroff, 'cth_strlen');
+    if (size > MAX_CTF_DATA) this.fail(`the header claims ${size} bytes of CTF data (stroff ${h.stroff} + strlen ${h.strlen}), more than the ${MAX_CTF_DATA} kvmkit accepts`, HDR.strlen, 'cth_strlen');
     // ctf_bufopen's checks: the sections in order, inside the data, at their alignments.
     const order: [keyof CtfHeader, number][] = [['lbloff', HDR.lbloff], ['objtoff', HDR.objtoff], ['funcoff', HDR.funcoff], ['typeoff', HDR.typeoff], ['stroff', HDR.stroff]];
     for (let i = 0; i < order.length; i++) {

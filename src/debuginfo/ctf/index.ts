@@ -12,7 +12,7 @@ import { CtfGraph } from './graph.ts';
 
 export { CtfContainer, MAX_CTF_DATA, type CtfHeader, type CtfLabel } from './container.ts';
 export { CtfGraph } from './graph.ts';
-export { buildCtf, type CtfWriteOptions } from './write.ts';
+export { buildCtf, kernelLayoutsCtf, type CtfWriteOptions } from './write.ts';
 
 /** The section FreeBSD's kernel, modules and ctfmerge'd objects carry CTF in. */
 export const CTF_SECTION = '.SUNW_ctf';

@@ -1,6 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import { KvmkitError } from '../../base/errors.ts';
 import { archDef, type ArchDef } from '../../layout/defs.ts';
+import type { KernelLayouts } from '../../layout/kernel.ts';
 import { PRIMS, type FieldLayout, type StructLayout, type TypeLayout } from '../../layout/engine.ts';
 import {
   CTF_ENCODING_SIZE, CTF_F_COMPRESS, CTF_HEADER_SIZE, CTF_INT_CHAR, CTF_INT_SIGNED, CTF_K, CTF_LABEL_SIZE, CTF_MAGIC,
@@ -234,4 +235,22 @@ export function buildCtf(layouts: readonly StructLayout[], o: CtfWriteOptions): 
   for (const [k, x] of [[HDR.lbloff, 0], [HDR.objtoff, labels], [HDR.funcoff, labels], [HDR.typeoff, typeoff], [HDR.stroff, stroff], [HDR.strlen, str.length]] as const) h.setUint32(k, x, le);
   out.set(body, CTF_HEADER_SIZE);
   return out;
+}
+
+const kernelCtfCache = new WeakMap<KernelLayouts, Uint8Array>();
+
+/**
+ * The `.SUNW_ctf` of a simulated kernel: its kernel-struct layouts as CTF v3 in the arch's byte
+ * order, labelled with the layout set and revision (FreeBSD 14+ GENERIC kernels carry v3). Not
+ * compressed: the sample kernel in dumps/ is a golden file, and deflate's bytes may differ between
+ * zlib versions (the reader's zlib path is tested on its own). Cached per layout set: every image
+ * of one (arch, revision) has the same types.
+ */
+export function kernelLayoutsCtf(kl: KernelLayouts): Uint8Array {
+  let hit = kernelCtfCache.get(kl);
+  if (!hit) {
+    hit = buildCtf(Object.values(kl.structs), { version: 3, littleEndian: kl.littleEndian, label: `kvmkit-${kl.set}-${kl.revision}` });
+    kernelCtfCache.set(kl, hit);
+  }
+  return hit;
 }
