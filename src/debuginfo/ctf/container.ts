@@ -29,6 +29,13 @@ export interface CtfHeader {
   strlen: number;
 }
 
+/** FNV-1a over a name's latin1 bytes: the key CtfGraph finds structs by. */
+export function nameHashOf(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ (name.charCodeAt(i) & 0xff), 0x01000193);
+  return h >>> 0;
+}
+
 export interface CtfLabel { name: string; typeIndex: number }
 
 /** Where a container's bytes came from, for errors. */
@@ -49,7 +56,9 @@ export class CtfContainer {
   /** The bytes after the header (decompressed when the container was compressed). */
   readonly data: Uint8Array;
   readonly view: DataView;
-  private external?: Uint8Array | null;
+  private external?: Buffer | null;
+  /** `data` as a Buffer, to decode names without a Buffer per name. */
+  private readonly dataBuf: Buffer;
   private readonly nameCache = new Map<number, string>();
 
   constructor(section: Uint8Array, readonly origin: CtfOrigin) {
@@ -86,6 +95,7 @@ export class CtfContainer {
     if (h.lbloff & 3 || h.typeoff & 3 || h.objtoff & 1 || h.funcoff & 1) this.fail('a CTF section offset is misaligned (labels and types on 4, objects and functions on 2)', HDR.lbloff, 'cth_lbloff');
     this.data = h.compressed ? this.inflate(section.subarray(CTF_HEADER_SIZE), size) : this.plain(section, size);
     this.view = new DataView(this.data.buffer, this.data.byteOffset, this.data.byteLength);
+    this.dataBuf = Buffer.from(this.data.buffer, this.data.byteOffset, this.data.byteLength);
   }
 
   private plain(section: Uint8Array, size: number): Uint8Array {
@@ -132,30 +142,47 @@ export class CtfContainer {
   get isChild(): boolean { return this.header.parname !== 0; }
 
   /** A name reference (CTF_NAME_STID/OFFSET) as a string: checked against the table it points into. */
-  name(ref: number, where: number, field: string): string {
+  name(ref: number, where: number, field: string, cache = true): string {
     const hit = this.nameCache.get(ref);
     if (hit !== undefined) return hit;
     const { external, offset } = splitName(ref);
-    let table: Uint8Array;
+    let table: Buffer;
     let base = 0;
     if (external) {
-      if (this.external === undefined) this.external = this.origin.externalStrings?.() ?? null;
+      if (this.external === undefined) {
+        const ext = this.origin.externalStrings?.();
+        this.external = ext ? Buffer.from(ext.buffer, ext.byteOffset, ext.length) : null;
+      }
       if (!this.external) throw new KvmkitError(`name ${offset} is in the ELF string table, and the file has none`, this.dataAt(where, field));
       table = this.external;
     } else {
-      table = this.data;
+      table = this.dataBuf;
       base = this.header.stroff;
       if (offset === 0 && this.header.strlen === 0) return '';
     }
     const len = external ? table.length : this.header.strlen;
     if (offset >= len) throw new KvmkitError(`name offset ${offset} is past the ${len}-byte ${external ? 'ELF' : 'CTF'} string table`, this.dataAt(where, field));
     const start = base + offset, end = base + len;
-    let p = start;
-    while (p < end && table[p] !== 0) p++;
+    const nul = table.indexOf(0, start);
+    const p = nul < 0 || nul >= end ? end : nul;
     if (p === end) throw new KvmkitError(`name at string offset ${offset} runs off the end of the ${external ? 'ELF' : 'CTF'} string table`, this.dataAt(where, field));
-    const s = Buffer.from(table.buffer, table.byteOffset + start, p - start).toString('latin1');
-    this.nameCache.set(ref, s);
+    const s = table.toString('latin1', start, p);
+    if (cache) this.nameCache.set(ref, s);
     return s;
+  }
+
+  /**
+   * nameHashOf() of the name a reference points to, computed on the table's bytes (an unreadable
+   * name hashes to -1; it is reported when the name itself is read).
+   */
+  nameHash(ref: number): number {
+    const { external, offset } = splitName(ref);
+    if (external) return nameHashOf(this.name(ref, 0, 'name', false));
+    if (offset >= this.header.strlen) return -1;
+    const t = this.data, end = this.header.stroff + this.header.strlen;
+    let h = 0x811c9dc5;
+    for (let p = this.header.stroff + offset; p < end && t[p] !== 0; p++) h = Math.imul(h ^ t[p], 0x01000193);
+    return h >>> 0;
   }
 
   u16(p: number): number { return this.view.getUint16(p, this.littleEndian); }

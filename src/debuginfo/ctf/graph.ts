@@ -3,7 +3,7 @@ import { followChain } from '../../base/chain.ts';
 import { KvmkitError } from '../../base/errors.ts';
 import { MAX_CHAIN } from '../layout.ts';
 import type { CType, Member, StructType, TypeGraph, TypeId, TypeSource } from '../model.ts';
-import type { CtfContainer, CtfLabel } from './container.ts';
+import { nameHashOf, type CtfContainer, type CtfLabel } from './container.ts';
 import {
   CTF_ENCODING_SIZE, CTF_ENUM_SIZE, CTF_INT_BOOL, CTF_INT_CHAR, CTF_INT_SIGNED, CTF_K, functionArgBytes,
   splitEncoding, splitInfo,
@@ -35,8 +35,10 @@ export class CtfGraph implements TypeGraph {
   readonly littleEndian: boolean;
   /** Data offset of the record of type index i (index 0 unused). */
   private readonly starts: Uint32Array;
+  /** CTF kind of type index i, kept from the index pass (name lookups scan it). */
+  private readonly kinds: Uint8Array;
   private readonly cache = new Map<number, CType>();
-  private byName?: Map<string, { struct?: number; union?: number }>;
+  private hashIndex?: { head: Map<number, number>; next: Uint32Array };
 
   constructor(
     readonly ctf: CtfContainer,
@@ -49,7 +51,7 @@ export class CtfGraph implements TypeGraph {
     const h = ctf.header;
     this.source = { format: 'ctf', file, detail: `${ctf.origin.section} (CTF v${h.version}${h.compressed ? ', zlib' : ''}${ctf.isChild ? `, child of ${ctf.parentName()}` : ''})` };
     if (parent && parent.pointerSize !== pointerSize) throw new KvmkitError(`the parent types have ${parent.pointerSize}-byte pointers, these ${pointerSize}`, ctf.dataAt(0, 'cth_parname'));
-    this.starts = this.index();
+    [this.starts, this.kinds] = this.index();
   }
 
   /** Number of types in this container (not counting the parent's). */
@@ -62,33 +64,36 @@ export class CtfGraph implements TypeGraph {
     return this.ctf.isChild ? (index | this.ctf.geometry.childBit) >>> 0 : index;
   }
 
-  private index(): Uint32Array {
+  private index(): [Uint32Array, Uint8Array] {
     const { header: h, geometry: g } = this.ctf;
     // Every record is at least an stype, which bounds the count before anything is allocated.
     const max = Math.floor((h.stroff - h.typeoff) / g.stypeSize);
     const starts = new Uint32Array(max + 1);
+    const kinds = new Uint8Array(max + 1);
     let n = 0;
     for (let p = h.typeoff; p < h.stroff;) {
       if (n >= max || n + 1 > (g.maxType & ~g.childBit)) throw new KvmkitError(`more types than CTF v${g.version} ids can number`, this.ctf.dataAt(p, 'type'));
       starts[++n] = p;
       const r = this.head(p, n);
+      kinds[n] = r.kind;
       const bytes = r.headBytes + this.varBytes(r, p, n);
-      checkRange(p, bytes, h.stroff, this.ctf.dataAt(p, `type ${n} (kind ${r.kind}, ${r.vlen} entries)`));
+      // The Origin is built only when the check fails: this loop runs once per type of a kernel.
+      if (bytes > h.stroff - p) checkRange(p, bytes, h.stroff, this.ctf.dataAt(p, `type ${n} (kind ${r.kind}, ${r.vlen} entries)`));
       p += bytes;
     }
-    return starts.subarray(0, n + 1);
+    return [starts.subarray(0, n + 1), kinds.subarray(0, n + 1)];
   }
 
   private head(p: number, index: number): RecordHead {
     const c = this.ctf, g = c.geometry;
     const limit = c.header.stroff;
-    checkRange(p, g.stypeSize, limit, c.dataAt(p, `type ${index} record`));
+    if (g.stypeSize > limit - p) checkRange(p, g.stypeSize, limit, c.dataAt(p, `type ${index} record`));
     const info = g.version === 2 ? c.u16(p + 4) : c.u32(p + 4);
     const sizeOrType = g.version === 2 ? c.u16(p + 6) : c.u32(p + 8);
     const { kind, root, vlen } = splitInfo(g, info);
     let size = sizeOrType, headBytes = g.stypeSize;
     if (sizeOrType === g.lsizeSent) {
-      checkRange(p, g.typeSize, limit, c.dataAt(p, `type ${index} long record`));
+      if (g.typeSize > limit - p) checkRange(p, g.typeSize, limit, c.dataAt(p, `type ${index} long record`));
       const hi = c.u32(p + g.stypeSize), lo = c.u32(p + g.stypeSize + 4);
       size = hi * 2 ** 32 + lo;
       if (!Number.isSafeInteger(size)) throw new KvmkitError(`type ${index} claims a size of ${hi}:${lo} (hi:lo)`, c.dataAt(p, 'ctt_lsizehi'));
@@ -241,42 +246,61 @@ export class CtfGraph implements TypeGraph {
     return chain[chain.length - 1];
   }
 
-  private names(): Map<string, { struct?: number; union?: number }> {
-    if (this.byName) return this.byName;
-    const m = new Map<string, { struct?: number; union?: number }>();
-    for (let i = 1; i < this.starts.length; i++) {
-      const p = this.starts[i];
-      const r = this.head(p, i);
-      if (r.kind !== CTF_K.STRUCT && r.kind !== CTF_K.UNION) continue;
-      const name = this.ctf.name(r.name, p, `type ${i} ctt_name`);
-      if (!name) continue;
-      const e = m.get(name) ?? {};
-      const k = r.kind === CTF_K.STRUCT ? 'struct' : 'union';
-      e[k] ??= this.idOf(i);
-      m.set(name, e);
+  /**
+   * Struct and union ids by a hash of their name's bytes: a kernel has tens of thousands of types
+   * and the walker asks for a handful, so names are not decoded into strings to find them.
+   */
+  private byHash(): { head: Map<number, number>; next: Uint32Array } {
+    if (this.hashIndex) return this.hashIndex;
+    // A chained hash: head maps a hash to its latest index, next[i] to the one before (0 ends it).
+    const head = new Map<number, number>();
+    const next = new Uint32Array(this.starts.length);
+    for (let i = this.starts.length - 1; i >= 1; i--) {
+      const kind = this.kinds[i];
+      if (kind !== CTF_K.STRUCT && kind !== CTF_K.UNION) continue;
+      const h = this.ctf.nameHash(this.ctf.u32(this.starts[i]));
+      next[i] = head.get(h) ?? 0;
+      head.set(h, i);
     }
-    return (this.byName = m);
+    return (this.hashIndex = { head, next });
   }
 
   findStruct(name: string, kind?: 'struct' | 'union'): TypeId | undefined {
-    const e = this.names().get(name);
-    const own = kind ? e?.[kind] : e?.struct ?? e?.union;
-    return own ?? this.parent?.findStruct(name, kind);
+    if (!name) return undefined;
+    const want = kind === 'union' ? CTF_K.UNION : CTF_K.STRUCT;
+    let own: number | undefined, other: number | undefined;
+    const { head, next } = this.byHash();
+    // Built from the end, so the chain runs in file order: the first definition wins.
+    for (let i = head.get(nameHashOf(name)) ?? 0; i !== 0; i = next[i]) {
+      const p = this.starts[i];
+      if (this.ctf.name(this.ctf.u32(p), p, `type ${i} ctt_name`) !== name) continue;
+      if (this.kinds[i] === want) { own ??= i; break; }
+      other ??= i;
+    }
+    const index = own ?? (kind ? undefined : other);
+    return index !== undefined ? this.idOf(index) : this.parent?.findStruct(name, kind);
   }
 
   *structNames(): Iterable<{ name: string; kind: 'struct' | 'union'; id: TypeId }> {
     if (this.parent) yield* this.parent.structNames();
-    for (const [name, e] of this.names()) {
-      if (e.struct !== undefined) yield { name, kind: 'struct', id: e.struct };
-      if (e.union !== undefined) yield { name, kind: 'union', id: e.union };
+    const seen = new Set<string>();
+    for (let i = 1; i < this.starts.length; i++) {
+      const kind = this.kinds[i];
+      if (kind !== CTF_K.STRUCT && kind !== CTF_K.UNION) continue;
+      const p = this.starts[i];
+      const name = this.ctf.name(this.ctf.u32(p), p, `type ${i} ctt_name`, false);
+      const k = kind === CTF_K.STRUCT ? 'struct' : 'union';
+      // The first definition of a name is the one findStruct gives.
+      if (!name || seen.has(`${k} ${name}`)) continue;
+      seen.add(`${k} ${name}`);
+      yield { name, kind: k, id: this.idOf(i) };
     }
   }
 
   findTypedef(name: string): TypeId | undefined {
     for (let i = 1; i < this.starts.length; i++) {
       const p = this.starts[i];
-      const r = this.head(p, i);
-      if (r.kind === CTF_K.TYPEDEF && this.ctf.name(r.name, p, `type ${i} ctt_name`) === name) return this.idOf(i);
+      if (this.kinds[i] === CTF_K.TYPEDEF && this.ctf.name(this.ctf.u32(p), p, `type ${i} ctt_name`, false) === name) return this.idOf(i);
     }
     return this.parent?.findTypedef?.(name);
   }
