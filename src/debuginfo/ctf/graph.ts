@@ -144,12 +144,25 @@ export class CtfGraph implements TypeGraph {
     return t;
   }
 
+  /**
+   * A type id read from a record: refused where it was read when it is one of this container's
+   * and out of range (a parent's id is checked when the parent resolves it).
+   */
+  private ref(id: number, at: number, field: string): TypeId {
+    const index = this.ownIndex(id);
+    if (id !== 0 && index !== undefined && index >= this.starts.length) {
+      throw new KvmkitError(`type id ${id} is out of range (the container has ${this.count} types)`, this.ctf.dataAt(at, field));
+    }
+    return id;
+  }
+
   private decode(index: number): CType {
     const c = this.ctf, g = c.geometry;
     const p = this.starts[index];
     const r = this.head(p, index);
     const name = () => c.name(r.name, p, `type ${index} ctt_name`);
     const v = p + r.headBytes;
+    const target = () => this.ref(r.sizeOrType, p, `type ${index} ctt_type`);
     switch (r.kind) {
       case CTF_K.UNKNOWN: return { kind: 'void' };
       case CTF_K.INTEGER: {
@@ -159,22 +172,22 @@ export class CtfGraph implements TypeGraph {
         return { kind: 'int', name: name(), size: r.size, signed: (e.encoding & CTF_INT_SIGNED) !== 0, char: (e.encoding & CTF_INT_CHAR) !== 0, bool: (e.encoding & CTF_INT_BOOL) !== 0, bits: e.bits, bitOffset: e.offset };
       }
       case CTF_K.FLOAT: return { kind: 'float', name: name(), size: r.size };
-      case CTF_K.POINTER: return { kind: 'pointer', name: name(), target: r.sizeOrType };
-      case CTF_K.TYPEDEF: return { kind: 'typedef', name: name(), target: r.sizeOrType };
-      case CTF_K.VOLATILE: return { kind: 'volatile', name: '', target: r.sizeOrType };
-      case CTF_K.CONST: return { kind: 'const', name: '', target: r.sizeOrType };
-      case CTF_K.RESTRICT: return { kind: 'restrict', name: '', target: r.sizeOrType };
+      case CTF_K.POINTER: return { kind: 'pointer', name: name(), target: target() };
+      case CTF_K.TYPEDEF: return { kind: 'typedef', name: name(), target: target() };
+      case CTF_K.VOLATILE: return { kind: 'volatile', name: '', target: target() };
+      case CTF_K.CONST: return { kind: 'const', name: '', target: target() };
+      case CTF_K.RESTRICT: return { kind: 'restrict', name: '', target: target() };
       case CTF_K.ARRAY:
         return g.version === 2
-          ? { kind: 'array', element: c.u16(v), count: c.u32(v + 4) }
-          : { kind: 'array', element: c.u32(v), count: c.u32(v + 8) };
+          ? { kind: 'array', element: this.ref(c.u16(v), v, `type ${index} cta_contents`), count: c.u32(v + 4) }
+          : { kind: 'array', element: this.ref(c.u32(v), v, `type ${index} cta_contents`), count: c.u32(v + 8) };
       case CTF_K.FUNCTION: {
         const args: TypeId[] = [];
-        for (let i = 0; i < r.vlen; i++) args.push(g.idWidth === 2 ? c.u16(v + 2 * i) : c.u32(v + 4 * i));
+        for (let i = 0; i < r.vlen; i++) args.push(this.ref(g.idWidth === 2 ? c.u16(v + 2 * i) : c.u32(v + 4 * i), v, `type ${index} argument ${i}`));
         // A trailing 0 argument marks a variadic function (libctf's ctf_func_info convention).
         const variadic = args.length > 0 && args[args.length - 1] === 0;
         if (variadic) args.pop();
-        return { kind: 'function', ret: r.sizeOrType, args, variadic };
+        return { kind: 'function', ret: target(), args, variadic };
       }
       case CTF_K.STRUCT: case CTF_K.UNION: return this.decodeStruct(r, index, p, v);
       case CTF_K.ENUM: {
@@ -210,7 +223,7 @@ export class CtfGraph implements TypeGraph {
         bitOffset = large ? c.u32(q + 8) * 2 ** 32 + c.u32(q + 12) : c.u32(q + 8);
       }
       if (!Number.isSafeInteger(bitOffset)) throw new KvmkitError(`member ${name} has an absurd offset`, c.dataAt(q, 'ctlm_offsethi'));
-      members.push(this.member(name, type, bitOffset, q));
+      members.push(this.member(name, this.ref(type, q, `type ${index} member ${name || i} ctm_type`), bitOffset, q));
     }
     return { kind: r.kind === CTF_K.UNION ? 'union' : 'struct', name: c.name(r.name, p, `type ${index} ctt_name`), size: r.size, members };
   }
