@@ -3,6 +3,9 @@ import { ElfFile } from '../../src/base/elf.ts';
 import { BufferSource } from '../../src/base/source.ts';
 import { buildCtf, kernelLayoutsCtf, readCtfGraph } from '../../src/debuginfo/ctf/index.ts';
 import { kernelLayoutsFromGraph } from '../../src/debuginfo/kernel.ts';
+import { structLayoutFromGraph } from '../../src/debuginfo/layout.ts';
+import { parseCtf } from '../../src/debuginfo/ctf/index.ts';
+import { container, Strtab, Types } from './ctf-bytes.ts';
 import { getLayout } from '../../src/layout/engine.ts';
 import { exportedOffsets, kernelLayouts, KERNEL_STRUCTS } from '../../src/layout/kernel.ts';
 import { buildKernelElf } from '../../src/image/kernel-elf.ts';
@@ -25,13 +28,14 @@ function decode(b: Uint8Array): { version: number; le: boolean; recs: Rec[]; lab
   for (let p = lbl; p < obj; p += 8) labels.push([name(u32(p)), u32(p + 4)]);
   const recs: Rec[] = [];
   for (let p = typ; p < str;) {
+    const p0 = p;
     const info = version === 2 ? u16(p + 4) : u32(p + 4);
     const kind = version === 2 ? info >>> 11 : info >>> 26;
     const vlen = version === 2 ? info & 0x3ff : info & 0xffffff;
     let size = version === 2 ? u16(p + 6) : u32(p + 8);
     p += version === 2 ? 8 : 12;
     if (size === (version === 2 ? 0xffff : 0xffffffff)) { size = u32(p) * 2 ** 32 + u32(p + 4); p += 8; }
-    const r: Rec = { kind, vlen, name: name(u32(p - (version === 2 ? 8 : 12))), sizeOrType: size, members: [] };
+    const r: Rec = { kind, vlen, name: name(u32(p0)), sizeOrType: size, members: [] };
     if (kind === 1) { r.encoding = u32(p); p += 4; }
     if (kind === 4) p += version === 2 ? 8 : 12;
     if (kind === 6 || kind === 7) {
@@ -65,6 +69,19 @@ describe('CTF writer', () => {
       expect([base.kind, base.sizeOrType, base.encoding]).toEqual([1, 8, (1 << 24) | 64]);
     });
   }
+
+  it('a 70004-byte struct in v2: the long size form and large member records (offsets past 16 bits)', () => {
+    // struct big { char pad[70000]; int tail; }, assembled by hand, read, laid out, written again.
+    const s = new Strtab();
+    const t = new Types(3, true);
+    t.int(s.ref('int'), 4, 1, 32).array(3, 1, 70000).int(s.ref('char'), 1, 3, 8)
+      .head(s.ref('big'), 6, 2, 70004).member(s.ref('pad'), 2, 0).member(s.ref('tail'), 1, 560000);
+    const big = structLayoutFromGraph(parseCtf(container({ version: 3, le: true, types: t.bytes(), strings: s.bytes() }), { file: 'big', pointerSize: 8 }), 'big', { arch: 'amd64' });
+    const d = decode(buildCtf([big], { version: 2, littleEndian: true }));
+    const rec = d.recs.find((r) => r.kind === 6)!;
+    expect(rec.sizeOrType).toBe(70004);
+    expect(rec.members.map((m) => [m.name, m.bitOffset])).toEqual([['pad', 0], ['tail', 560000]]);
+  });
 
   it('struct proc (i386): a pointer member points at the struct it names, char arrays are arrays of a CTF_INT_CHAR integer', () => {
     const kl = kernelLayouts('i386', 'fbsd15');

@@ -64,6 +64,8 @@ export class CtfContainer {
   constructor(section: Uint8Array, readonly origin: CtfOrigin) {
     if (section.length < 4) this.fail(`${section.length} bytes cannot hold a CTF preamble`, 0, 'ctp_magic');
     const hv = new DataView(section.buffer, section.byteOffset, section.byteLength);
+    // libctf reads CTF in the host's order only; a container is in its target's order, so the
+    // magic's byte order is taken as the container's (kvmkit's rule, not libctf's).
     const le = hv.getUint16(HDR.magic, true) === CTF_MAGIC;
     if (!le && hv.getUint16(HDR.magic, false) !== CTF_MAGIC) {
       this.fail(`bad CTF magic 0x${hv.getUint16(HDR.magic, true).toString(16)} (want 0x${CTF_MAGIC.toString(16)} in either byte order)`, HDR.magic, 'ctp_magic');

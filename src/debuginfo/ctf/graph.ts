@@ -167,7 +167,8 @@ export class CtfGraph implements TypeGraph {
       case CTF_K.UNKNOWN: return { kind: 'void' };
       case CTF_K.INTEGER: {
         const e = splitEncoding(c.u32(v));
-        // The intrinsic `void` is an integer of no bits (as ctfconvert writes it).
+        // The intrinsic `void` as an integer of no size and no bits: how ctfconvert writes it is
+        // unverified here (its source was not read); kvmkit's writer writes it so.
         if (r.size === 0 && e.bits === 0) return { kind: 'void' };
         return { kind: 'int', name: name(), size: r.size, signed: (e.encoding & CTF_INT_SIGNED) !== 0, char: (e.encoding & CTF_INT_CHAR) !== 0, bool: (e.encoding & CTF_INT_BOOL) !== 0, bits: e.bits, bitOffset: e.offset };
       }
@@ -184,7 +185,8 @@ export class CtfGraph implements TypeGraph {
       case CTF_K.FUNCTION: {
         const args: TypeId[] = [];
         for (let i = 0; i < r.vlen; i++) args.push(this.ref(g.idWidth === 2 ? c.u16(v + 2 * i) : c.u32(v + 4 * i), v, `type ${index} argument ${i}`));
-        // A trailing 0 argument marks a variadic function (libctf's ctf_func_info convention).
+        // A trailing 0 argument marks a variadic function: libctf's convention (ctf_lookup.c
+        // ctf_func_info), unverified here — that file was not read; only `variadic` depends on it.
         const variadic = args.length > 0 && args[args.length - 1] === 0;
         if (variadic) args.pop();
         return { kind: 'function', ret: target(), args, variadic };
@@ -230,8 +232,10 @@ export class CtfGraph implements TypeGraph {
 
   /**
    * CTF has no bit-field flag on a member: a bit-field's type is an integer whose encoding is
-   * narrower than its size (and may say where in its bytes the value starts). A `_Bool` is left
-   * alone when byte-aligned: it may be written as one bit wide and is still a whole byte.
+   * narrower than its size (ctf_open.c init_types: integer names are "re-used with different
+   * encodings for bit-fields"), and the encoding's offset says where in its bytes the value starts.
+   * A byte-aligned `_Bool` is left alone: whether ctfconvert writes it one bit wide is unverified,
+   * and either way it is a whole byte.
    */
   private member(name: string, type: TypeId, bitOffset: number, q: number): Member {
     const base = this.resolveRefs(type, q);

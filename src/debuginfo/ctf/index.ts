@@ -31,8 +31,9 @@ export function readCtfGraph(elf: ElfFile, file: string, opts: ReadCtfOptions = 
   // The compressed form is smaller than what it inflates to, which MAX_CTF_DATA caps.
   const r = checkRead(sec.offset, sec.size, elf.src.size, at, MAX_CTF_DATA + 64);
   const bytes = elf.src.read(r.start, r.length);
-  // Names with CTF_STRTAB_1 live in the string table ctf_bufopen is given with the symbol table:
-  // the one the symbol table links to.
+  // Names with CTF_STRTAB_1 live in the string table ctf_bufopen is given with the symbol table
+  // (ctf_open.c): here the one SHT_SYMTAB links to. Which table FreeBSD's kernel linker passes
+  // (sys/kern/kern_ctf.c) was not read: unverified, though a kernel has only the one.
   const externalStrings = (): Uint8Array | undefined => {
     const tab = secs.find((s) => s.type === SHT_SYMTAB);
     const str = tab ? secs[tab.link] : secs.find((s) => s.name === '.strtab');
