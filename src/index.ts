@@ -37,3 +37,5 @@ export { buildImage } from './kstruct/index.ts';
 export { openKvm } from './kvm/index.ts';
 export { abiDiff, abiCheck, compatVsNative } from './analysis/abi/index.ts';
 export { ReaperView } from './analysis/reaper/index.ts';
+export { readCtfGraph, parseCtf, buildCtf } from './debuginfo/ctf/index.ts';
+export { kernelLayoutsFromGraph } from './debuginfo/kernel.ts';

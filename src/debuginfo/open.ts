@@ -4,6 +4,7 @@ import { FileSource } from '../base/source.ts';
 import type { ArchName } from '../layout/defs.ts';
 import { DwarfTypeGraph } from './dwarf/types.ts';
 import { dwarfSectionsOf } from './dwarf/sections.ts';
+import { readCtfGraph } from './ctf/index.ts';
 import type { TypeGraph } from './model.ts';
 
 /** A kernel's (or module's, or object's) own types, and the arch whose ABI they were compiled for. */
@@ -12,14 +13,6 @@ export interface OpenedTypes {
   arch: ArchName;
 }
 
-/**
- * ─── CTF plugs in here ───
- * The CTF reader (src/debuginfo/ctf/index.ts, `readCtfGraph(elf, file)`: a TypeGraph from
- * `.SUNW_ctf`, or undefined when the file has none) is written on another branch. When it lands,
- * this one line becomes `import { readCtfGraph } from './ctf/index.ts'` and the constant below
- * `readCtfGraph`; nothing else in this file changes.
- */
-const readCtf: ((elf: ElfFile, file: string) => TypeGraph | undefined) | undefined = undefined;
 
 /**
  * The types of an ELF file: from its CTF when it has a `.SUNW_ctf` section (a GENERIC kernel:
@@ -29,17 +22,11 @@ const readCtf: ((elf: ElfFile, file: string) => TypeGraph | undefined) | undefin
 export function openTypes(file: string | ElfFile): OpenedTypes {
   const elf = typeof file === 'string' ? new ElfFile(new FileSource(file)) : file;
   const arch = archOfElf(elf.header, elf.name);
-  const ctf = readCtf?.(elf, elf.name);
+  const ctf = readCtfGraph(elf, elf.name);
   if (ctf) return { graph: ctf, arch };
   const dwarf = dwarfSectionsOf(elf);
   if (dwarf) return { graph: DwarfTypeGraph.fromSections(dwarf, elf.header.class === 32 ? 4 : 8), arch };
-  const hasCtf = elf.sectionHeaders().some((s) => s.name === '.SUNW_ctf');
-  throw new KvmkitError(
-    hasCtf
-      ? 'the file has a .SUNW_ctf section but this build of kvmkit has no CTF reader, and it has no .debug_info'
-      : 'no type information: neither a .SUNW_ctf (CTF) nor a .debug_info (DWARF) section (a stripped kernel? try its kernel.debug)',
-    { file: elf.name },
-  );
+  throw new KvmkitError('no type information: neither a .SUNW_ctf (CTF) nor a .debug_info (DWARF) section (a stripped kernel? try its kernel.debug)', { file: elf.name });
 }
 
 /** The arch whose C ABI an ELF file's types follow, from its class, machine and byte order. */

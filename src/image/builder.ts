@@ -304,12 +304,15 @@ export class DumpBuilder {
     return [...this.symbols.values()];
   }
 
+  /** The kernel's `.SUNW_ctf` contents, when whoever fills the image knows its types. */
+  kernelCtf?: Uint8Array;
+
   kernelElf(): Uint8Array {
-    return buildKernelElf({ arch: this.arch, symbols: this.symbolList() });
+    return buildKernelElf({ arch: this.arch, symbols: this.symbolList(), ctf: this.kernelCtf });
   }
 
   writeKernel(path: string): void {
-    writeKernelElf(path, { arch: this.arch, symbols: this.symbolList() });
+    writeKernelElf(path, { arch: this.arch, symbols: this.symbolList(), ctf: this.kernelCtf });
   }
 
   /* ---- containers ---- */

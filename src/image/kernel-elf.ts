@@ -22,6 +22,8 @@ export interface KernelElfOptions {
   elfClass?: 32 | 64;
   machine?: number;
   entry?: bigint;
+  /** A `.SUNW_ctf` section's contents (the kernel's types, as a GENERIC kernel carries them). */
+  ctf?: Uint8Array;
 }
 
 const SHT_PROGBITS = 1, SHF_WRITE = 1, SHF_ALLOC = 2;
@@ -38,8 +40,9 @@ export function archElf(arch: ImageArch): { elfClass: 32 | 64; machine: number }
 
 /**
  * A kernel ELF reduced to what a dump reader needs: ET_EXEC with the arch's class and machine and
- * a symbol table (sections: null, .data, .symtab, .strtab, .shstrtab). Symbols are defined in
- * .data so lookups treat them as defined; their contents live in the dump, not here.
+ * a symbol table (sections: null, .data, .symtab, .strtab, .shstrtab, and .SUNW_ctf when types are
+ * given). Symbols are defined in .data so lookups treat them as defined; their contents live in
+ * the dump, not here.
  */
 export function buildKernelElf(o: KernelElfOptions): Uint8Array {
   const def = archElf(o.arch);
@@ -83,12 +86,14 @@ export function buildKernelElf(o: KernelElfOptions): Uint8Array {
     shstr.push(0);
     return off;
   };
-  const names = ['.data', '.symtab', '.strtab', '.shstrtab'].map(addSh);
+  const names = ['.data', '.symtab', '.strtab', '.shstrtab', ...(o.ctf ? ['.SUNW_ctf'] : [])].map(addSh);
+  const nsec = 1 + names.length;
   const symOff = ehsize;
   const strOff = symOff + symtab.length;
   const shstrOff = strOff + strtab.length;
-  const shoff = Math.ceil((shstrOff + shstr.length) / 8) * 8;
-  const out = new Uint8Array(shoff + shentsize * 5);
+  const ctfOff = Math.ceil((shstrOff + shstr.length) / 8) * 8;
+  const shoff = Math.ceil((ctfOff + (o.ctf?.length ?? 0)) / 8) * 8;
+  const out = new Uint8Array(shoff + shentsize * nsec);
   const v = new DataView(out.buffer);
   out.set([0x7f, 0x45, 0x4c, 0x46, is64 ? 2 : 1, le ? 1 : 2, 1, 9 /* ELFOSABI_FREEBSD */]);
   v.setUint16(16, ET_EXEC, le);
@@ -100,7 +105,7 @@ export function buildKernelElf(o: KernelElfOptions): Uint8Array {
     v.setUint16(52, ehsize, le);
     v.setUint16(54, 56, le);
     v.setUint16(58, shentsize, le);
-    v.setUint16(60, 5, le);
+    v.setUint16(60, nsec, le);
     v.setUint16(62, 4, le);
   } else {
     v.setUint32(24, Number(o.entry ?? 0n), le);
@@ -108,12 +113,13 @@ export function buildKernelElf(o: KernelElfOptions): Uint8Array {
     v.setUint16(40, ehsize, le);
     v.setUint16(42, 32, le);
     v.setUint16(46, shentsize, le);
-    v.setUint16(48, 5, le);
+    v.setUint16(48, nsec, le);
     v.setUint16(50, 4, le);
   }
   out.set(symtab, symOff);
   out.set(strtab, strOff);
   out.set(shstr, shstrOff);
+  if (o.ctf) out.set(o.ctf, ctfOff);
   const sec = (i: number, name: number, type: number, flags: number, offset: number, size: number, link: number, info: number, entsize: number): void => {
     const p = shoff + shentsize * i;
     v.setUint32(p, name, le);
@@ -140,6 +146,7 @@ export function buildKernelElf(o: KernelElfOptions): Uint8Array {
   sec(2, names[1], SHT_SYMTAB, 0, symOff, symtab.length, 3, nlocal, syment);
   sec(3, names[2], SHT_STRTAB, 0, strOff, strtab.length, 0, 0, 0);
   sec(4, names[3], SHT_STRTAB, 0, shstrOff, shstr.length, 0, 0, 0);
+  if (o.ctf) sec(5, names[4], SHT_PROGBITS, 0, ctfOff, o.ctf.length, 0, 0, 0);
   return out;
 }
 

@@ -42,6 +42,11 @@ export interface ReaderOptions {
   maxString?: number;
   /** Bytes of dump file kept in the reader's read cache (16 KiB chunks; default 32 MiB; 0 = none). */
   readCacheBytes?: number;
+  /**
+   * Kernel-struct layouts to read with instead of layouts/kernel's for `revision` (e.g. from the
+   * kernel's own CTF through debuginfo's kernelLayoutsFromGraph).
+   */
+  layouts?: KernelLayouts;
 }
 
 /** What a model read back from memory cannot contain, whatever the image (never invented). */
@@ -773,7 +778,8 @@ export class KernelReader {
   private orphanDepth = 0;
 
   constructor(readonly img: KernelImage, opts: ReaderOptions = {}) {
-    this.kl = kernelLayouts(img.arch, opts.revision);
+    if (opts.layouts && opts.layouts.arch !== img.arch) throw new KvmkitError(`the kernel layouts given are for ${opts.layouts.arch}, the image is ${img.arch}`, { arch: img.arch });
+    this.kl = opts.layouts ?? kernelLayouts(img.arch, opts.revision);
     this.plans = plansFor(this.kl);
     this.mem = new KernelMemory(img, opts.readCacheBytes ?? 32 << 20);
     this.cacheLimit = opts.cacheLimit ?? 20_000;

@@ -11,6 +11,7 @@ import type {
   Thread, Timeval, Tty, Ucred, Vmspace,
 } from '../kernel/model.ts';
 import { RU_COUNTERS } from '../kernel/model.ts';
+import { kernelLayoutsCtf } from '../debuginfo/ctf/index.ts';
 import { exportedOffsets, kernelLayouts, type KernelLayouts, type KernelStruct } from './layouts.ts';
 
 /**
@@ -502,6 +503,8 @@ export function writeModel(model: KernelModel, b: DumpBuilder, opts: WriteModelO
   b.addSymbol('vmspace0', model.vmspace0.addr, kl.structs.vmspace.size);
   b.definePointer('initproc', a(model.initproc));
   for (const [name, value] of Object.entries(exportedOffsets(kl))) b.defineInt(name, value);
+  // The kernel ELF carries the layouts it was built with as CTF, as a GENERIC kernel does.
+  b.kernelCtf = kernelLayoutsCtf(kl);
   return { revision: kl.revision, objects, bytes, procs: model.procs.size, threads: model.threads.size, symbols: b.symbolList().length, dumptid };
 }
 

@@ -3,6 +3,7 @@ import type { KernelImage } from '../image/image.ts';
 import type { KernelGlobals, KernelModel, KObject, Pgrp, Proc, Session, Sysentvec, Thread } from '../kernel/model.ts';
 import { buildImage, KernelReader, KstructReadError, P_MAGIC } from '../kstruct/index.ts';
 import type { ImageFormat } from '../image/image.ts';
+import { kernelTypesOf } from './kernel-types.ts';
 import type { ProcessSource, ProcList, ProcRead, RawString, WalkError } from './source.ts';
 
 /**
@@ -46,7 +47,8 @@ export function kstructRecognises(r: KernelReader): boolean {
 
 export function imageSource(img: KernelImage, opts: ImageSourceOptions = {}): ProcessSource {
   const revision = opts.revision ?? 'fbsd15';
-  const r = new KernelReader(img, { revision, cacheLimit: opts.cacheLimit ?? 2000, maxListLength: MAX_LIST });
+  const types = kernelTypesOf(img);
+  const r = new KernelReader(img, { revision, layouts: types.layouts, cacheLimit: opts.cacheLimit ?? 2000, maxListLength: MAX_LIST });
   const kl = r.kl;
   const unavailableGlobals: string[] = [];
   let globals: KernelGlobals;
@@ -220,6 +222,8 @@ export function imageSource(img: KernelImage, opts: ImageSourceOptions = {}): Pr
     arch: kl.arch,
     revision,
     name: img.source.name,
+    layoutSource: types.source,
+    layoutNotes: types.notes,
     model,
     unavailableGlobals,
     symbol: (name) => (has(name) ? r.symbol(name) : undefined),
@@ -336,7 +340,7 @@ export function imageSource(img: KernelImage, opts: ImageSourceOptions = {}): Pr
 
 /** openKvm's hook: a source when kstruct's layouts describe this kernel's memory, else undefined. */
 export function kstructSource(img: KernelImage, opts: { revision?: string }): ProcessSource | undefined {
-  const probe = new KernelReader(img, { revision: opts.revision });
+  const probe = new KernelReader(img, { revision: opts.revision, layouts: kernelTypesOf(img).layouts });
   if (!kstructRecognises(probe)) return undefined;
   return imageSource(img, { revision: opts.revision });
 }

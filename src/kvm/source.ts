@@ -71,6 +71,9 @@ export interface ProcessSource {
   readonly revision: string;
   /** A human name (file or "in-memory model"). */
   readonly name: string;
+  /** Where an image walk's kernel-struct layouts came from (`ctf (...)` or `bundled`), and why CTF was not used. */
+  readonly layoutSource?: string;
+  readonly layoutNotes?: readonly string[];
   /**
    * The context the fill functions need: globals (ticks, hz, boottime, cpu_tick_frequency,
    * maxproc/pidhash), prison0 (jailed()), and `procs` (proc_realparent for orphans). For an image

@@ -87,7 +87,8 @@ export interface StructLayout {
   findLeaf(path: string): Leaf | undefined;
 }
 
-const PRIMS = ['char', 'signed char', 'unsigned char', 'short', 'unsigned short', 'int', 'unsigned int', 'long', 'unsigned long', 'long long', 'unsigned long long'];
+/** The C integer type names the engine knows (CTF writes them as integers of these names). */
+export const PRIMS = ['char', 'signed char', 'unsigned char', 'short', 'unsigned short', 'int', 'unsigned int', 'long', 'unsigned long', 'long long', 'unsigned long long'];
 
 interface Ctx {
   rev: RevisionDef;

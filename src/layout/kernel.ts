@@ -40,14 +40,24 @@ export function kernelLayouts(arch: string, revision = DEFAULT_KERNEL_REVISION):
   if (hit) return hit;
   const rev = loadRevision(revision);
   if (!rev.kernel) throw new KvmkitError(`revision ${revision} names no kernel layout set ("kernel" key)`, { revision, arch });
-  const a = archDef(arch);
   const structs = {} as Record<KernelStruct, StructLayout>;
   for (const s of KERNEL_STRUCTS) structs[s] = getLayout(s, arch, revision);
+  const kl = assembleKernelLayouts(arch as ArchName, revision, rev.kernel, structs);
+  cache.set(key, kl);
+  return kl;
+}
+
+/**
+ * A KernelLayouts from its struct layouts, wherever they came from (layouts/, or a kernel's own
+ * CTF or DWARF through src/debuginfo): the one place its derived members are computed.
+ */
+export function assembleKernelLayouts(arch: ArchName, revision: string, set: string, structs: Record<KernelStruct, StructLayout>): KernelLayouts {
+  const a = archDef(arch);
   const offCache = new Map<string, number>();
-  const kl: KernelLayouts = {
-    arch: arch as ArchName,
+  return {
+    arch,
     revision,
-    set: rev.kernel,
+    set,
     pointerSize: a.types.pointer[0] as 4 | 8,
     littleEndian: a.endian === 'little',
     structs,
@@ -63,8 +73,6 @@ export function kernelLayouts(arch: string, revision = DEFAULT_KERNEL_REVISION):
       return o;
     },
   };
-  cache.set(key, kl);
-  return kl;
 }
 
 /** The offsets the kernel exports about itself (`const int proc_off_*` / `thread_off_*`), from the layouts. */
