@@ -15,8 +15,8 @@
  *               installed FreeBSD headers found by string search (the 2012 file above still has 128/64/160).
  */
 
-/** [proc.h] td_flags: the sleep is interruptible (sleepq_add with SLEEPQ_INTERRUPTIBLE). */
-export const TDF_SINTR = 0x8;
+/** [proc.h] td_flags: the sleep is interruptible (one definition, shared with the simulator). */
+export { TDF_SINTR } from '../../kernel/constants.ts';
 /** [vmparam.h] seconds blocked before a sleep counts as long (print.c: I instead of S). */
 export const MAXSLP = 20;
 /** [param.h] the default nice. */
