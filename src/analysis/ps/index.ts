@@ -8,3 +8,4 @@ export { KEYWORDS, ALIASES, KEYWORD_BY_NAME, keywordNames, type Keyword, type Ps
 export { parseFormat, renderTable, type Column } from './format.ts';
 export { stateText, tname, longtname, psView, type Decoded } from './state.ts';
 export { parseSelectors, splitList, kernelOp, matcher, pscomp, SELECTOR_OPTIONS, type Selectors, type SortBy } from './select.ts';
+export { runPs, columnsFor, recordJson, type PsOptions, type PsResult, type FormatFlag } from './run.ts';

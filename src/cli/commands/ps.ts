@@ -1,14 +1,9 @@
 import * as fs from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../base/errors.ts';
-import { decodeRecord, recordToJson } from '../../codec/index.ts';
-import { KERN_PROC_ALL, KERN_PROC_PROC } from '../../kernel/constants.ts';
 import { loadScenarioFile } from '../../kernel/scenario.ts';
-import { errorText, kvmFromModel, LIBKVM_RULES, openKvm, type Kd, type KvmMode, type KvmRecord } from '../../kvm/index.ts';
-import { getLayout, type StructLayout } from '../../layout/index.ts';
-import {
-  type Column, FORMATS, psView, kernelOp, keywordNames, matcher, parseFormat, parseSelectors, pscomp, type PsRow, renderTable, type Selectors, type SortBy,
-} from '../../analysis/ps/index.ts';
+import { errorText, kvmFromModel, LIBKVM_RULES, openKvm, type Kd, type KvmMode } from '../../kvm/index.ts';
+import { columnsFor, kernelOp, keywordNames, parseSelectors, runPs } from '../../analysis/ps/index.ts';
 import { EXIT_ERROR } from '../exit.ts';
 import { toJson } from '../output.ts';
 import { progress } from '../progress.ts';
@@ -47,44 +42,6 @@ export function formatOrder(argv: readonly string[]): { flag: string; value?: st
     }
   }
   return out;
-}
-
-/** The columns and sort order from the format options, as ps.c's getopt loop builds them. */
-export function columnsFor(order: readonly { flag: string; value?: string }[]): { cols: Column[]; sortBy: SortBy } {
-  const cols: Column[] = [];
-  let sortBy: SortBy = 'default';
-  let firstO = true;
-  let any = false;
-  for (const { flag, value } of order) {
-    if (flag === 'r') sortBy = 'cpu';
-    else if (flag === 'm') sortBy = 'mem';
-    else if (flag === 'o' || flag === 'O') {
-      if (value === undefined) throw new UsageError(`-${flag} needs a keyword list (e.g. -${flag} pid,state,time,command)`, { field: `-${flag}` });
-      // ps.c -O: "pid", the list, then "tt,state,time,command" — the two halves only the first time.
-      if (flag === 'O' && firstO) parseFormat(FORMATS.O1, cols, true);
-      parseFormat(value, cols, true);
-      if (flag === 'O' && firstO) parseFormat(FORMATS.O2, cols, true);
-      if (flag === 'O') firstO = false;
-      any = true;
-    } else {
-      parseFormat(FORMATS[flag as 'j' | 'l' | 'u' | 'v'], cols, false);
-      if (flag === 'u') sortBy = 'cpu';
-      if (flag === 'v') sortBy = 'mem';
-      any = true;
-    }
-  }
-  if (!any) parseFormat(FORMATS.default, cols, false);
-  return { cols, sortBy };
-}
-
-/** One record as JSON (the decode --json shape); unavailable fields are null and listed in _unavailable. */
-export function recordJson(layout: StructLayout, r: KvmRecord): Record<string, unknown> {
-  const o = recordToJson(layout, decodeRecord(layout, r.bytes, 0));
-  if (r.unavailable.length) {
-    for (const f of r.unavailable) if (f in o) o[f] = null;
-    o._unavailable = r.unavailable;
-  }
-  return o;
 }
 
 const list = (describe: string) => ({ type: 'string' as const, describe, requiresArg: true });
@@ -147,15 +104,14 @@ export const command: CommandModule<object, Args> = {
     }
     if (a.M !== undefined && a.vmcore !== undefined && a.M !== a.vmcore) throw new UsageError('give the core once: <vmcore> or -M, not both', { field: 'M' });
     const vmcore = a.vmcore ?? a.M;
-    const { cols, sortBy } = columnsFor(formatOrder(process.argv.slice(2)));
-    const sel: Selectors = parseSelectors({
-      pid: many(a.pid), pgrp: many(a.pgrp), sid: many(a.sid), tty: many(a.tty), uid: many(a.uid), ruid: many(a.ruid), gid: many(a.gid), rgid: many(a.rgid), jid: many(a.jid),
-    });
-    const nsel = Object.values(sel).reduce((n, l) => n + l.length, 0);
-    const kop = kernelOp(sel);
-    if (a.raw && nsel && !kop) throw new UsageError('--raw writes the records of one kvm_getprocs call: give at most one selector value (and no -t)', { field: 'raw' });
-    const op = kop?.op ?? (a.threads ? KERN_PROC_ALL : KERN_PROC_PROC);
-    const arg = kop?.arg ?? 0;
+    const select = { pid: many(a.pid), pgrp: many(a.pgrp), sid: many(a.sid), tty: many(a.tty), uid: many(a.uid), ruid: many(a.ruid), gid: many(a.gid), rgid: many(a.rgid), jid: many(a.jid) };
+    const format = formatOrder(process.argv.slice(2));
+    // Usage errors before the dump is opened.
+    columnsFor(format);
+    const sel = parseSelectors(select);
+    if (a.raw && Object.values(sel).some((l) => l.length) && !kernelOp(sel)) {
+      throw new UsageError('--raw writes the records of one kvm_getprocs call: give at most one selector value (and no -t)', { field: 'raw' });
+    }
     let kd: Kd;
     if (a.scenario) {
       if (vmcore) throw new UsageError('give a vmcore or --scenario, not both', { field: 'scenario' });
@@ -167,33 +123,17 @@ export const command: CommandModule<object, Args> = {
     let fd: number | undefined;
     try {
       if (a.raw) fd = fs.openSync(a.raw, 'w');
-      const layout = getLayout(a.compat32 ? 'kinfo_proc32' : 'kinfo_proc', kd.arch, kd.revision);
-      const keep = matcher(sel);
-      const rows: { row: PsRow; json?: Record<string, unknown> }[] = [];
       // A bar only on a terminal: a piped ps prints nothing extra.
       const bar = progress('walking', 'procs', { quietWhenPiped: true });
-      let withUnavailable = 0;
-      const res = kd.getProcs(op, arg, {
-        threads: a.threads, mode: a.mode as KvmMode, compat32: a.compat32, strict: a.strict, keep: false,
-        onProgress: bar.tick,
-        onRecord: (r) => {
-          if (fd !== undefined) fs.writeSync(fd, r.bytes);
-          const row: PsRow = { d: psView(decodeRecord(layout, r.bytes, 0) as Record<string, any>, layout.littleEndian), unavailable: new Set(r.unavailable), tty: r.tty };
-          if (!keep(row)) return;
-          if (r.unavailable.length) withUnavailable++;
-          // r.bytes is reused after this call: the JSON is made now.
-          rows.push({ row, json: a.json ? recordJson(layout, r) : undefined });
-        },
+      const ps = runPs(kd, {
+        format, select, threads: a.threads, mode: a.mode as KvmMode, compat32: a.compat32, strict: a.strict, now: a.now, json: a.json,
+        onProgress: bar.tick, onRaw: fd === undefined ? undefined : (b) => fs.writeSync(fd!, b),
       });
       bar.end();
-      const order = pscomp(sortBy);
-      rows.sort((x, y) => order(x.row, y.row));
-      if (a.json) process.stdout.write(rows.length ? `[\n${rows.map((x) => toJson(x.json)).join(',\n')}\n]\n` : '[]\n');
-      else if (!a.raw) {
-        const env = { now: a.now ?? Math.floor(Date.now() / 1000), threads: a.threads, pageSize: kd.image?.pageSize ?? 4096, longBits: layout.leaf('ki_flag').size * 8 };
-        const lines = renderTable(rows.map((x) => x.row), cols, env);
-        process.stdout.write(lines.join('\n') + '\n');
-      }
+      const res = ps.walk;
+      const withUnavailable = ps.withUnavailable;
+      if (a.json) process.stdout.write(ps.rows.length ? `[\n${ps.rows.map((x) => toJson(x.json)).join(',\n')}\n]\n` : '[]\n');
+      else if (!a.raw) process.stdout.write(ps.lines.join('\n') + '\n');
       if (fd !== undefined) process.stderr.write(`${res.count} records, ${res.count * res.layout.size} bytes (${res.layout.struct}, ${res.layout.size} bytes each) → ${a.raw}\n`);
       if (withUnavailable) process.stderr.write(`kvmkit: ${withUnavailable} record(s) have fields that could not be recovered from this dump (${a.json ? 'null, listed in _unavailable' : a.raw ? 'zero bytes in --raw: not data' : '"-" above'})\n`);
       for (const note of res.notes) process.stderr.write(`note: ${note}\n`);
@@ -201,7 +141,7 @@ export const command: CommandModule<object, Args> = {
       if (res.libkvm?.returnsNull && res.libkvm.errbuf) process.stderr.write(`libkvm: kvm_getprocs would return NULL: ${res.libkvm.errbuf}\n`);
       if (res.errors.length) process.exitCode = EXIT_ERROR;
       // ps.c: nothing kept → the header alone, exit 1.
-      else if (!rows.length && !a.raw) process.exitCode = 1;
+      else if (!ps.rows.length && !a.raw) process.exitCode = 1;
     } finally {
       if (fd !== undefined) fs.closeSync(fd);
       kd.close();
