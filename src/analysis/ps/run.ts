@@ -60,6 +60,8 @@ export interface PsOptions {
   strict?: boolean;
   /** time(&now) for etime and start; default the clock. */
   now?: number;
+  /** Times in UTC rather than the local zone (print.c uses localtime). */
+  utc?: boolean;
   json?: boolean;
   /** Every record the kernel op returned, before ps's own filter (for --raw). */
   onRaw?: (bytes: Uint8Array) => void;
@@ -102,7 +104,7 @@ export function runPs(kd: Kd, o: PsOptions = {}): PsResult {
   });
   const order = pscomp(sortBy);
   rows.sort((x, y) => order(x.row, y.row));
-  const env = { now: o.now ?? Math.floor(Date.now() / 1000), threads: !!o.threads, pageSize: kd.image?.pageSize ?? 4096, longBits: layout.leaf('ki_flag').size * 8 };
+  const env = { now: o.now ?? Math.floor(Date.now() / 1000), threads: !!o.threads, pageSize: kd.image?.pageSize ?? 4096, longBits: layout.leaf('ki_flag').size * 8, utc: o.utc };
   const lines = o.json ? [] : renderTable(rows.map((x) => x.row), cols, env);
   return { cols, rows, lines, walk, withUnavailable, kernelSelected: !!kop || !Object.values(sel).some((l) => l.length) };
 }
