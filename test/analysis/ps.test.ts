@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runPs, type PsOptions } from '../../src/analysis/ps/index.ts';
+import { PROCSTAT_HEADER, PROCSTAT_THREADS_HEADER, procstatLine, procstatThreadLine, runPs, type PsOptions } from '../../src/analysis/ps/index.ts';
 import { formatOrder } from '../../src/cli/commands/ps.ts';
 import { buildModel } from '../../src/kernel/index.ts';
 import { kvmFromModel } from '../../src/kvm/index.ts';
@@ -208,5 +208,26 @@ describe('the command line', () => {
   });
   it('formatOrder reads -j/-l/-u/-v/-o/-O in the order typed, clusters included', () => {
     expect(formatOrder(['ps', '-M', 'core', '-aux', '-o', 'pid', '-Ostate', '-H'])).toEqual([{ flag: 'u' }, { flag: 'o', value: 'pid' }, { flag: 'O', value: 'state' }]);
+  });
+});
+
+describe('procstat views (usr.bin/procstat procstat_basic.c, procstat_threads.c)', () => {
+  const rows = (o: PsOptions) => ps([], o).rows.map((x) => x.row);
+  it('default: %5d ×5, %3d, %-8s login, %-9s wchan or *%-8s lock, %-13s emul ("null" → -), %-12s comm', () => {
+    expect(PROCSTAT_HEADER).toBe('  PID  PPID  PGID   SID  TSID THR LOGIN    WCHAN     EMUL          COMM        ');
+    const [sshd, sh] = rows({ select: { pid: ['20,31'] } });
+    // sshd: its own session (sid 20) without a terminal (tsid 0); blocked on "pipe mutex" (8 characters kept).
+    expect(procstatLine(sshd)).toBe('   20     1    20    20     0   1 root     *pipe mut FreeBSD ELF64 sshd        ');
+    // sh: session 30 (login "dave"), terminal session 30, waiting in "ttyin".
+    expect(procstatLine(sh)).toBe('   31    30    31    30    30   1 dave     ttyin     FreeBSD ELF64 sh          ');
+    const [kproc] = rows({ select: { pid: ['2'] } });
+    expect(procstatLine(kproc)).toContain(' psleep    -             vmdaemon');
+  });
+  it('-t: CPU compared with 255 as procstat does (ki_oncpu -1 off-cpu prints -1), PRI is pri_level, STATE by ki_stat', () => {
+    expect(PROCSTAT_THREADS_HEADER).toBe('  PID    TID COMM                TDNAME              CPU  PRI STATE   WCHAN    ');
+    const [cc] = rows({ threads: true, select: { pid: ['37'] } });
+    expect(procstatThreadLine(cc)).toBe('   37 100370 cc                  cc                    1  120 run     -         ');
+    const [sh] = rows({ threads: true, select: { pid: ['31'] } });
+    expect(procstatThreadLine(sh)).toBe('   31 100310 sh                  sh                   -1  152 sleep   ttyin     ');
   });
 });

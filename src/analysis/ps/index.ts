@@ -9,3 +9,4 @@ export { parseFormat, renderTable, type Column } from './format.ts';
 export { stateText, tname, longtname, psView, type Decoded } from './state.ts';
 export { parseSelectors, splitList, kernelOp, matcher, pscomp, SELECTOR_OPTIONS, type Selectors, type SortBy } from './select.ts';
 export { runPs, columnsFor, recordJson, type PsOptions, type PsResult, type FormatFlag } from './run.ts';
+export { procstatLine, procstatThreadLine, PROCSTAT_HEADER, PROCSTAT_THREADS_HEADER, byPidTid } from './procstat.ts';
