@@ -17,9 +17,11 @@ export interface RecordsInput {
   /** When the layout was detected: every candidate, best first (more than one = ambiguous). */
   candidates?: Candidate[];
   truncated?: { wholeRecords: number; trailingBytes: number };
+  /** With force: one line per record whose ki_structsize contradicts the pinned layout. */
+  warnings?: string[];
 }
 
-export interface ReadOptions { struct?: string; arch?: string; rev?: string; partial?: boolean }
+export interface ReadOptions { struct?: string; arch?: string; rev?: string; partial?: boolean; force?: boolean }
 
 /**
  * Read records from a file: a FreeBSD process core (its NT_PROCSTAT_PROC note) or a raw array of
@@ -51,7 +53,11 @@ export function readRecordsFile(file: string, opts: ReadOptions = {}): RecordsIn
     }
     let layout: StructLayout;
     let candidates: Candidate[] | undefined;
-    if (opts.struct && opts.arch && opts.rev) layout = getLayout(opts.struct, opts.arch, opts.rev);
+    let warnings: string[] | undefined;
+    if (opts.struct && opts.arch && opts.rev) {
+      layout = getLayout(opts.struct, opts.arch, opts.rev);
+      warnings = checkPinned(layout, bytes, { file, offset, force: !!opts.force });
+    }
     else {
       const whole = hints.recordSize ? bytes.subarray(0, bytes.length - (bytes.length % hints.recordSize)) : bytes;
       candidates = detect(whole, hints).filter((c) => (!opts.struct || c.struct === opts.struct) && (!opts.arch || c.arch === opts.arch) && (!opts.rev || c.revision === opts.rev));
@@ -61,8 +67,31 @@ export function readRecordsFile(file: string, opts: ReadOptions = {}): RecordsIn
       layout = candidates[0].layout;
     }
     const dec = decodeRecords(layout, bytes, { file, partial: opts.partial, baseOffset: offset });
-    return { file, kind, layout, bytes, offset, records: dec.records, candidates, truncated: dec.truncated };
+    return { file, kind, layout, bytes, offset, records: dec.records, candidates, truncated: dec.truncated, warnings };
   } finally {
     src.close();
   }
+}
+
+/**
+ * A pinned layout is still checked against the bytes: every record's ki_structsize must be the
+ * layout's size (or 0, what libkvm leaves in a dead kernel's records), read in the layout's byte
+ * order — what fill_kinfo_proc (kern_proc.c) writes first. A contradiction is an error naming the
+ * record and its offset; with force, one warning per record and the bytes are decoded anyway.
+ */
+function checkPinned(layout: StructLayout, bytes: Uint8Array, at: { file: string; offset: number; force: boolean }): string[] {
+  const warnings: string[] = [];
+  const leaf = layout.leaf('ki_structsize');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = Math.floor(bytes.length / layout.size);
+  for (let i = 0; i < n; i++) {
+    const o = i * layout.size + leaf.offset;
+    const got = view.getInt32(o, layout.littleEndian);
+    if (got === layout.size || got === 0) continue;
+    const swapped = view.getInt32(o, !layout.littleEndian);
+    const why = `ki_structsize is ${got} (${swapped} in the other byte order), but ${layout.struct} on ${layout.arch} ${layout.revision} is ${layout.size} bytes: these bytes are not that layout`;
+    if (!at.force) throw new KvmkitError(`${why}; drop --arch/--rev to detect the layout, or give --force to decode anyway`, { file: at.file, record: i, field: 'ki_structsize', offset: at.offset + o });
+    warnings.push(`warning: record ${i} at offset ${at.offset + o}: ${why}`);
+  }
+  return warnings;
 }
