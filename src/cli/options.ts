@@ -26,6 +26,12 @@ export const NUMBER_RANGES: Record<string, [number, number]> = {
   oldlen: [0, Number.MAX_SAFE_INTEGER],
 };
 
+const repeatableKeys = new Set<string>();
+/** Flags a command takes more than once, each occurrence adding to the list (ps -o, -p …, as ps(1) does); name every alias too. */
+export function repeatable(...keys: string[]): void {
+  for (const k of keys) repeatableKeys.add(k);
+}
+
 export interface DeclaredOptions { array: string[]; number: string[]; alias: Record<string, string[]> }
 
 /** The canonical flag name for messages: the longest of a key and its aliases. */
@@ -42,7 +48,7 @@ export function checkOptions(argv: Arguments, declared: DeclaredOptions): void {
   for (const [key, value] of Object.entries(argv)) {
     // yargs also stores each dashed flag under its camelCase name: judge the flag once, as declared.
     if (key === '_' || key === '$0' || (/[A-Z]/.test(key) && kebab(key) in argv)) continue;
-    if (Array.isArray(value) && !arrays.has(key)) {
+    if (Array.isArray(value) && !arrays.has(key) && !repeatableKeys.has(key)) {
       throw new UsageError(`${flagName(key, declared.alias)} was given ${value.length} times (${value.map(String).join(', ')}); give it once`, { field: key });
     }
     if (numbers.has(key) && value !== undefined) checkNumber(key, value, declared.alias);

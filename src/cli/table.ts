@@ -33,13 +33,13 @@ export function ttyShort(name: string, kiflag: number): string {
 }
 
 /**
- * One line. `tty` is the controlling terminal's device name when the source knows it (a walk of
+ * One line. Without a terminal TT is "-", as FreeBSD's tname() prints it (bin/ps/print.c). `tty` is the controlling terminal's device name when the source knows it (a walk of
  * a dump or a model); a bare record has only ki_tdev, printed as the number.
  */
 export function tableLine(d: Record<string, any>, threads: boolean, unavailable: readonly string[] = [], tty?: string): string {
   const un = new Set(unavailable);
   const f = (name: string, w: number, v: unknown = d[name]) => (un.has(name) ? '-' : String(v)).padStart(w);
-  const tt = un.has('ki_tdev') ? '-' : BigInt(d.ki_tdev) === NODEV ? '??' : tty !== undefined ? ttyShort(tty, Number(d.ki_kiflag)) : String(d.ki_tdev);
+  const tt = un.has('ki_tdev') ? '-' : BigInt(d.ki_tdev) === NODEV ? '-' : tty !== undefined ? ttyShort(tty, Number(d.ki_kiflag)) : String(d.ki_tdev);
   const cols = [f('ki_pid', 6), f('ki_ppid', 6), f('ki_pgid', 6), f('ki_sid', 6), tt.padStart(4), statText(d, un).padEnd(5), f('ki_uid', 5)];
   if (threads) cols.push(f('ki_tid', 7));
   const comm = un.has('ki_comm') ? '-' : d.ki_comm;

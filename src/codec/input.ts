@@ -18,9 +18,11 @@ export interface RecordsInput {
   /** When the layout was detected: every candidate, best first (more than one = ambiguous). */
   candidates?: Candidate[];
   truncated?: { wholeRecords: number; trailingBytes: number };
+  /** With force: one line per record whose ki_structsize contradicts the pinned layout. */
+  warnings?: string[];
 }
 
-export interface ReadOptions { struct?: string; arch?: string; rev?: string; partial?: boolean }
+export interface ReadOptions { struct?: string; arch?: string; rev?: string; partial?: boolean; force?: boolean }
 
 /** Whole records of a file, a chunk at a time: `first` is the index of the chunk's first record. */
 export interface RecordChunk { first: number; offset: number; bytes: Uint8Array }
@@ -41,6 +43,8 @@ export interface RecordStream {
   count: number;
   candidates?: Candidate[];
   truncated?: { wholeRecords: number; trailingBytes: number };
+  /** With force: one line per record whose ki_structsize contradicts the pinned layout. */
+  warnings?: string[];
   /** The open file (closed by close()). */
   source: ByteSource;
   /** The whole records in order, at most `per` to a chunk (default: ~4 MiB worth). */
@@ -101,8 +105,13 @@ function recordStream(src: ByteSource, file: string, opts: ReadOptions): RecordS
   }
   let layout: StructLayout;
   let candidates: Candidate[] | undefined;
-  if (opts.struct && opts.arch && opts.rev) layout = getLayout(opts.struct, opts.arch, opts.rev);
-  else {
+  let warnings: string[] | undefined;
+  if (opts.struct && opts.arch && opts.rev) {
+    layout = getLayout(opts.struct, opts.arch, opts.rev);
+    // The pin is checked on the records detection would have looked at (the head of the file).
+    const head = src.read(offset, Math.min(length - (length % layout.size), DETECT_HEAD_BYTES - (DETECT_HEAD_BYTES % layout.size)));
+    warnings = checkPinned(layout, head, { file, offset, force: !!opts.force });
+  } else {
     const total = hints.recordSize ? length - (length % hints.recordSize) : length;
     const head = src.read(offset, Math.min(total, DETECT_HEAD_BYTES));
     candidates = detect(head, { ...hints, totalLength: total }).filter((c) => (!opts.struct || c.struct === opts.struct) && (!opts.arch || c.arch === opts.arch) && (!opts.rev || c.revision === opts.rev));
@@ -113,7 +122,7 @@ function recordStream(src: ByteSource, file: string, opts: ReadOptions): RecordS
   }
   const { whole, rest } = wholeRecords(layout, length, { file, partial: opts.partial, baseOffset: offset });
   return {
-    file, kind, layout, offset, length, count: whole, candidates, source: src,
+    file, kind, layout, offset, length, count: whole, candidates, warnings, source: src,
     truncated: rest ? { wholeRecords: whole, trailingBytes: rest } : undefined,
     *chunks(per = Math.max(1, Math.floor(CHUNK_BYTES / layout.size))) {
       for (let first = 0; first < whole; first += per) {
@@ -136,8 +145,31 @@ export function readRecordsFile(file: string, opts: ReadOptions = {}): RecordsIn
     if (s.length > MAX_READ_BYTES) throw new KvmkitError(`${s.length} bytes of records is more than kvmkit decodes in one go (1 GiB); stream them (openRecordsFile)`, { file });
     const bytes = s.length ? s.source.read(s.offset, s.length) : new Uint8Array(0);
     const dec = decodeRecords(s.layout, bytes, { file, partial: opts.partial, baseOffset: s.offset });
-    return { file, kind: s.kind, layout: s.layout, bytes, offset: s.offset, records: dec.records, candidates: s.candidates, truncated: dec.truncated };
+    return { file, kind: s.kind, layout: s.layout, bytes, offset: s.offset, records: dec.records, candidates: s.candidates, truncated: dec.truncated, warnings: s.warnings };
   } finally {
     s.close();
   }
+}
+
+/**
+ * A pinned layout is still checked against the bytes: every record's ki_structsize must be the
+ * layout's size (or 0, what libkvm leaves in a dead kernel's records), read in the layout's byte
+ * order — what fill_kinfo_proc (kern_proc.c) writes first. A contradiction is an error naming the
+ * record and its offset; with force, one warning per record and the bytes are decoded anyway.
+ */
+function checkPinned(layout: StructLayout, bytes: Uint8Array, at: { file: string; offset: number; force: boolean }): string[] {
+  const warnings: string[] = [];
+  const leaf = layout.leaf('ki_structsize');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = Math.floor(bytes.length / layout.size);
+  for (let i = 0; i < n; i++) {
+    const o = i * layout.size + leaf.offset;
+    const got = view.getInt32(o, layout.littleEndian);
+    if (got === layout.size || got === 0) continue;
+    const swapped = view.getInt32(o, !layout.littleEndian);
+    const why = `ki_structsize is ${got} (${swapped} in the other byte order), but ${layout.struct} on ${layout.arch} ${layout.revision} is ${layout.size} bytes: these bytes are not that layout`;
+    if (!at.force) throw new KvmkitError(`${why}; drop --arch/--rev to detect the layout, or give --force to decode anyway`, { file: at.file, record: i, field: 'ki_structsize', offset: at.offset + o });
+    warnings.push(`warning: record ${i} at offset ${at.offset + o}: ${why}`);
+  }
+  return warnings;
 }

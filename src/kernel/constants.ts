@@ -50,6 +50,9 @@ export const P_TREE_ORPHANED = 0x1, P_TREE_FIRST_ORPHAN = 0x2, P_TREE_REAPER = 0
 
 // td_pflags / td_pflags2
 export const TDP_ALTSTACK = 0x20;
+// td_flags: the sleep is interruptible — sleepq_add() sets it for SLEEPQ_INTERRUPTIBLE (a PCATCH sleep);
+// sys/sys/proc.h (several stored freebsd-src versions agree on 0x00000008).
+export const TDF_SINTR = 0x8;
 export const TDP2_UEXTERR = 0x20;
 
 export const NODEV = 0xffffffffffffffffn;

@@ -1,5 +1,5 @@
 import { UsageError } from '../base/errors.ts';
-import { P_SYSTEM, P_TRACED, P_TREE_REAPER, PRS_ZOMBIE } from './constants.ts';
+import { P_KPROC, P_TRACED, P_TREE_REAPER, PRS_ZOMBIE } from './constants.ts';
 import type { KernelModel, Proc, Session } from './model.ts';
 import { scenarioRunner, validateScenario, type Scenario } from './scenario.ts';
 
@@ -201,7 +201,8 @@ export function randomScenario(opts: RandomOptions): Scenario {
   const mayTrace = new Positions(); // P_TRACED was set at some point (checked when used)
   /** Per session, per process group id: positions of its members (all, and those not zombies). */
   const groupsOf = new Map<Session, Map<number, { all: Positions; nz: Positions }>>();
-  const isLive = (p: Proc) => p.p_state !== PRS_ZOMBIE && p.p_pid !== 0 && !(p.p_flag & P_SYSTEM);
+  // init is P_SYSTEM too (create_init) but forks like any process: kernel processes are the ones left out.
+  const isLive = (p: Proc) => p.p_state !== PRS_ZOMBIE && p.p_pid !== 0 && !(p.p_flag & P_KPROC);
   const enter = (p: Proc) => {
     const x = byPos.length;
     byPos.push(p);

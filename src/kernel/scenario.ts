@@ -47,6 +47,7 @@ const threadSch: Sch = {
     wmesg: { t: 'any', of: [str(64), { t: 'null' }], doc: 'td_wmesg (null = none; omitted: "select" for sleeping threads)' },
     wchan: { t: 'str', pattern: '^(self|tty|proc:\\d+|0x[0-9a-fA-F]+)$', doc: '"self" (the proc), "tty", "proc:<pid>" or a hex address' },
     lockname: str(64),
+    interruptible: { ...bool, doc: 'a PCATCH sleep: TDF_SINTR while sleeping (default: true in user processes, false in kernel processes and proc0)' },
     pri: { t: 'obj', props: { class: int(0, 255), level: int(0, 255), native: int(0, 255), user: int(0, 255) } },
     lastcpu: int(-1, 0x7fffffff), oncpu: int(-1, 0x7fffffff),
     flags: int(0, 0xffffffff, 'td_flags'), pflags: int(0, 0xffffffff, 'td_pflags (0x20 = TDP_ALTSTACK: the ki_uerrmsg quirk)'), pflags2: int(0, 0xffffffff),
@@ -72,6 +73,7 @@ const forkSch: Sch = {
     setsid: { ...bool, doc: 'setsid() right after fork' }, login: str(32, 'setlogin() (after setsid)'), pgrp: { ...pid, doc: 'setpgid(0, pgrp) after fork' },
     ctty: str(64, 'TIOCSCTTY on this tty (session leader)'), foreground: { ...bool, doc: 'tcsetpgrp(its pgrp) on the session tty' },
     reaper: { ...bool, doc: 'procctl(PROC_REAP_ACQUIRE) right after fork' },
+    swappedout: { ...bool, doc: 'swapped out (FreeBSD 14 vm_swapout): P_INMEM clear; give its threads "swapped": true' },
   },
 };
 const stepSch: Sch = {
@@ -225,7 +227,7 @@ export function scenarioRunner(sc: Scenario, opts: LoadOptions): ScenarioRunner 
   };
   let nextTid = THREAD0_TID + 1;
   const usedTids = new Set<number>();
-  const threadInit = (t: Obj, comm: string, where: string, dfltTid?: number, swtick = 0): ThreadInit => {
+  const threadInit = (t: Obj, comm: string, where: string, dfltTid?: number, swtick = 0, user = true): ThreadInit => {
     let tid = (t.tid as number | undefined) ?? dfltTid;
     if (tid === undefined) {
       while (usedTids.has(nextTid)) nextTid++;
@@ -260,6 +262,7 @@ export function scenarioRunner(sc: Scenario, opts: LoadOptions): ScenarioRunner 
       td_lastcpu: lastcpu,
       td_oncpu: (t.oncpu as number | undefined) ?? (running ? lastcpu : -1),
       td_flags: (t.flags as number | undefined) ?? 0,
+      interruptible: (t.interruptible as boolean | undefined) ?? user,
       td_pflags: (t.pflags as number | undefined) ?? 0,
       td_pflags2: (t.pflags2 as number | undefined) ?? 0,
       td_exterr_ptr: typeof t.exterr === 'string' ? BigInt(t.exterr) : ((t.exterr as boolean | undefined) ?? false),
@@ -279,7 +282,7 @@ export function scenarioRunner(sc: Scenario, opts: LoadOptions): ScenarioRunner 
     };
   };
   const proc0Threads = ((sc.proc0?.threads as Obj[] | undefined) ?? [{ name: 'swapper', state: 'sleeping', wmesg: 'swapin', pri: { class: 1, level: 84, native: 84, user: 120 } }])
-    .map((t, i) => threadInit(t, 'kernel', `proc 0 thread ${i}`, i === 0 ? THREAD0_TID : undefined));
+    .map((t, i) => threadInit(t, 'kernel', `proc 0 thread ${i}`, i === 0 ? THREAD0_TID : undefined, 0, false));
   const b = wrap(() => new KernelBuilder(arch, {
     ticks, hz,
     boottime: seconds(sys.boottime ?? 1767225600.25),
@@ -309,7 +312,7 @@ export function scenarioRunner(sc: Scenario, opts: LoadOptions): ScenarioRunner 
         if (kproc && f.parent !== 0) throw new SimError('a kernel process (kproc) must be forked by proc 0', { object: where, field: 'kproc' });
         const start = f.start !== undefined ? seconds(f.start) : (parent?.p_stats.p_start ?? { sec: 0n, usec: 0n });
         const swtick = (f.swtick as number | undefined) ?? Number((start.sec * 1000000n + start.usec) * BigInt(hz) / 1000000n) >>> 0;
-        const threads = ((f.threads as Obj[] | undefined) ?? [{}]).map((t, k) => threadInit(t, f.comm as string, `${where} thread ${k}`, undefined, swtick));
+        const threads = ((f.threads as Obj[] | undefined) ?? [{}]).map((t, k) => threadInit(t, f.comm as string, `${where} thread ${k}`, undefined, swtick, !f.kproc));
         const fi: ForkInit = {
           pid: f.pid as number, parent: f.parent as number, comm: f.comm as string, rfnowait: !!f.rfnowait,
           cred: f.cred ? credInit(f.cred as Obj, parent?.p_ucred.cr_prison.pr_id ?? 0) : undefined,
@@ -320,7 +323,7 @@ export function scenarioRunner(sc: Scenario, opts: LoadOptions): ScenarioRunner 
           acflag: (f.acflag as number | undefined) ?? 0, lock: (f.lock as number | undefined) ?? 0,
           siglist: sigset(f.siglist), sigignore: f.sigignore ? sigset(f.sigignore) : undefined, sigcatch: f.sigcatch ? sigset(f.sigcatch) : undefined,
           ru: rusage(f.ru), rux: f.cpu ? rux(f.cpu) : sumRux(threads.map((t) => t.td_rux)), crux: rux(f.children),
-          ktrace: f.ktrace as ForkInit['ktrace'],
+          ktrace: f.ktrace as ForkInit['ktrace'], swappedOut: !!f.swappedout,
         };
         if (!kproc && !f.vm) throw new SimError('a user process needs "vm" (its vmspace sizes)', { object: where, field: 'vm' });
         b.fork(fi);

@@ -4,7 +4,7 @@ import { pidhashlockFor } from './pidhash.ts';
 import { AddressSpace, type ZoneKind } from './addr.ts';
 import { calcru1, procRux } from './calcru.ts';
 import {
-  NO_PID, NOCPU, P2_WEXIT, P_CONTROLT, P_INMEM, P_KPROC, P_SYSTEM, P_TRACED, P_TREE_FIRST_ORPHAN, P_TREE_GRPEXITED,
+  NO_PID, NOCPU, TDF_SINTR, TDI_SLEEPING, P2_WEXIT, P_CONTROLT, P_INMEM, P_KPROC, P_SYSTEM, P_TRACED, P_TREE_FIRST_ORPHAN, P_TREE_GRPEXITED,
   P_TREE_ORPHANED, P_TREE_REAPER, P_WEXIT, PID_MAX, PRS_NORMAL, PRS_ZOMBIE, TDS_INACTIVE, THREAD0_TID,
 } from './constants.ts';
 import {
@@ -44,6 +44,8 @@ export interface ThreadInit {
   td_lastcpu: number;
   td_oncpu: number;
   td_flags: number;
+  /** A sleep with PCATCH: sleepq_add() sets TDF_SINTR in td_flags while the thread sleeps. */
+  interruptible?: boolean;
   td_pflags: number;
   td_pflags2: number;
   /** true: a plausible user address is assigned; a bigint: that address; false/0n: none. */
@@ -75,6 +77,8 @@ export interface CredInit {
 export interface VmInit { size: bigint; rss: bigint; swrss: bigint; tsize: bigint; dsize: bigint; ssize: bigint }
 
 export interface ForkInit {
+  /** Swapped out (FreeBSD 14's vm_swapout): P_INMEM clear. */
+  swappedOut?: boolean;
   pid: number;
   parent: number;
   comm: string;
@@ -279,7 +283,8 @@ export class KernelBuilder {
       td_tid: t.td_tid, td_proc: p, td_name: t.td_name, td_state: t.td_state, td_inhibitors: t.td_inhibitors,
       td_wmesg: t.td_wmesg, td_wchan: wchan, td_lockname: t.td_lockname, td_priority: t.td_priority,
       td_base_pri: t.td_base_pri, td_user_pri: t.td_user_pri, td_pri_class: t.td_pri_class,
-      td_lastcpu: t.td_lastcpu, td_oncpu: t.td_oncpu, td_flags: t.td_flags, td_pflags: t.td_pflags,
+      td_lastcpu: t.td_lastcpu, td_oncpu: t.td_oncpu, td_pflags: t.td_pflags,
+      td_flags: t.td_flags | (t.interruptible && t.td_inhibitors & TDI_SLEEPING ? TDF_SINTR : 0),
       td_pflags2: t.td_pflags2, td_exterr_ptr: exterr, td_kstack: kstack,
       td_pcb: this.va.pcbFor(kstack, t.td_kstack_pages), td_kstack_pages: t.td_kstack_pages,
       td_slptick: t.td_slptick, td_cow: t.td_cow, td_sigmask: [...t.td_sigmask] as Sigset,
@@ -380,7 +385,7 @@ export class KernelBuilder {
     const cred = f.cred ? this.cred(f.cred, where) : p1.p_ucred;
     const p2 = this.newProcShell(f.pid, f.comm, cred);
     // p_flag: P_INMEM; P_CONTROLT is inherited when the session still has its terminal vnode.
-    p2.p_flag = P_INMEM | f.flag;
+    p2.p_flag = (f.swappedOut ? 0 : P_INMEM) | f.flag;
     if ((p1.p_flag & P_CONTROLT) && p1.p_pgrp && p1.p_pgrp.pg_session.s_ttyvp !== 0n) p2.p_flag |= P_CONTROLT;
     p2.p_flag2 = f.flag2;
     p2.p_acflag = f.acflag;
@@ -437,9 +442,11 @@ export class KernelBuilder {
     p2.p_pgrp = pg;
     this.hashInsert(p2);
     if (f.pid === 1) {
-      // create_init: init becomes a reaper.
+      // create_init (kern/init_main.c): init becomes a reaper and a system process (P_SYSTEM | P_INMEM),
+      // which is why ps shows it with L.
       m.initproc = p2;
       p2.p_treeflag |= P_TREE_REAPER;
+      p2.p_flag |= P_SYSTEM | P_INMEM;
     }
     return p2;
   }
@@ -663,7 +670,8 @@ export class KernelBuilder {
       m.threads.delete(td.td_tid);
     }
     p.p_threads = [last];
-    Object.assign(last, { td_state: TDS_INACTIVE, td_inhibitors: 0, td_wmesg: null, td_wchan: 0n, td_oncpu: NOCPU, td_lockname: null });
+    // The sleep is over (sleepq_remove clears TDF_SINTR).
+    Object.assign(last, { td_state: TDS_INACTIVE, td_inhibitors: 0, td_wmesg: null, td_wchan: 0n, td_oncpu: NOCPU, td_lockname: null, td_flags: last.td_flags & ~TDF_SINTR });
     // Resources released by exit1 [I]: descriptors, text vnode, args, ktrace; the vmspace is switched to vmspace0.
     p.p_fd = 0n;
     p.p_pd = 0n;

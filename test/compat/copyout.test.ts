@@ -33,7 +33,8 @@ describe('§2.6 freebsd32_kinfo_proc_out (amd64, fbsd15-reaper)', () => {
   it('CP: ids, groups, flags (long → int), vm sizes', () => {
     expect([c.ki_pid, c.ki_ppid, c.ki_pgid, c.ki_tpgid, c.ki_sid, c.ki_tsid, c.ki_jobc]).toEqual([11, 10, 11, 11, 10, 10, 1]);
     expect(c.ki_groups.slice(0, 3)).toEqual([20, 0, 5]);
-    expect([c.ki_flag, c.ki_kiflag, c.ki_sflag, c.ki_tdflags]).toEqual([0x10000002, 1, 1, 0x10]);
+    // ki_tdflags: the fixture's td_flags 0x10 plus TDF_SINTR 0x8 (a user thread's sleep is interruptible by default).
+    expect([c.ki_flag, c.ki_kiflag, c.ki_sflag, c.ki_tdflags]).toEqual([0x10000002, 1, 1, 0x18]);
     expect([c.ki_size, c.ki_rssize, c.ki_ssize]).toEqual([1048576, 106, 30]);
   });
   it('TV: ki_start and ki_childtime as 32-bit timevals', () => {

@@ -104,7 +104,8 @@ describe('§2.4 field derivation, process record (kern.proc.pid.11, amd64, fbsd1
   it('ki_lastcpu 300 → ki_lastcpu_old 254; ki_oncpu NOCPU → ki_oncpu_old 255', () => {
     expect([sh.ki_lastcpu, sh.ki_lastcpu_old, sh.ki_oncpu, sh.ki_oncpu_old]).toEqual([300, 254, -1, 255]);
   });
-  it('ki_tdflags, ki_tid, ki_numthreads', () => expect([sh.ki_tdflags, sh.ki_tid, sh.ki_numthreads]).toEqual([0x10n, 100100, 2]));
+  // td_flags 0x10 from the fixture, plus TDF_SINTR 0x8: the thread sleeps interruptibly (the default in a user process).
+  it('ki_tdflags, ki_tid, ki_numthreads', () => expect([sh.ki_tdflags, sh.ki_tid, sh.ki_numthreads]).toEqual([0x18n, 100100, 2]));
   it('ki_slptime = (100000 - 99000) / 1000 = 1', () => expect(sh.ki_slptime).toBe(1));
   it('ki_rqindex 0; ki_sigmask = td_sigmask ({3} = 4)', () => {
     expect(sh.ki_rqindex).toBe(0);

@@ -83,11 +83,13 @@ const decode: CommandModule = {
       .option('rev', { type: 'string', describe: `revision: ${revisionNames().join(', ')}` })
       .option('json', { type: 'boolean', default: false, describe: 'array of records keyed by C field names' })
       .option('partial', { type: 'boolean', default: false, describe: 'keep the whole records before a truncated last one (marked on stderr)' })
+      .option('force', { type: 'boolean', default: false, describe: 'with --struct/--arch/--rev: decode even when ki_structsize contradicts them (a warning per record)' })
       .example('$0 decode ../shared/corpus/user-cores/x86-64-freebsd.core', 'the record in a FreeBSD core, layout detected')
       .example('$0 decode procs.bin --struct kinfo_proc --arch arm64 --rev fbsd15 --json', 'a sysctl dump from an arm64 FreeBSD 15 machine')
       .epilogue('Without --struct/--arch/--rev the layout is detected from ki_structsize, byte order and plausibility; when several layouts fit, all are listed on stderr and the best is used.\nJSON: pointers are "0x…" strings; 64-bit integers are numbers when exact, else decimal strings; "_stale" carries bytes after string NULs and non-zero padding (hex) so that encode gives the same bytes back.'),
   handler: (a) => {
-    const input = openRecordsFile(a.file as string, { struct: a.struct as string, arch: a.arch as string, rev: a.rev as string, partial: a.partial as boolean });
+    const input = openRecordsFile(a.file as string, { struct: a.struct as string, arch: a.arch as string, rev: a.rev as string, partial: a.partial as boolean, force: a.force as boolean });
+    for (const w of input.warnings ?? []) process.stderr.write(`kvmkit: ${w}\n`);
     try {
       if (input.candidates && input.candidates.length > 1) {
         process.stderr.write(`kvmkit: note: ${input.candidates.length} layouts fit ${a.file}; decoded as the first. Pass --struct/--arch/--rev to choose:\n${input.candidates.map((c) => '  ' + describe(c)).join('\n')}\n`);
