@@ -1,7 +1,4 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { node } from './platform.ts';
 import { KvmkitError } from './errors.ts';
 
 /**
@@ -38,8 +35,8 @@ export class FileSource implements ByteSource {
   private fd: number;
   constructor(readonly name: string, private readonly unlinkOnClose?: string) {
     try {
-      this.fd = fs.openSync(name, 'r');
-      this.size = fs.fstatSync(this.fd).size;
+      this.fd = node.fs.openSync(name, 'r');
+      this.size = node.fs.fstatSync(this.fd).size;
     } catch (e) {
       throw new KvmkitError(`cannot open: ${(e as Error).message}`, { file: name });
     }
@@ -62,25 +59,25 @@ export class FileSource implements ByteSource {
   private fill(offset: number, length: number, into: Uint8Array, at: number): void {
     let done = 0;
     while (done < length) {
-      const n = fs.readSync(this.fd, into, at + done, length - done, offset + done);
+      const n = node.fs.readSync(this.fd, into, at + done, length - done, offset + done);
       if (n === 0) throw new KvmkitError(`short read: ${done} of ${length} bytes`, { file: this.name, offset });
       done += n;
     }
   }
   close(): void {
-    if (this.fd >= 0) fs.closeSync(this.fd);
+    if (this.fd >= 0) node.fs.closeSync(this.fd);
     this.fd = -1;
-    if (this.unlinkOnClose) fs.rmSync(this.unlinkOnClose, { recursive: true, force: true });
+    if (this.unlinkOnClose) node.fs.rmSync(this.unlinkOnClose, { recursive: true, force: true });
   }
 }
 
 function isGzip(file: string): boolean {
-  const fd = fs.openSync(file, 'r');
+  const fd = node.fs.openSync(file, 'r');
   try {
     const b = Buffer.alloc(2);
-    return fs.readSync(fd, b, 0, 2, 0) === 2 && b[0] === 0x1f && b[1] === 0x8b;
+    return node.fs.readSync(fd, b, 0, 2, 0) === 2 && b[0] === 0x1f && b[1] === 0x8b;
   } finally {
-    fs.closeSync(fd);
+    node.fs.closeSync(fd);
   }
 }
 
@@ -90,14 +87,14 @@ function isGzip(file: string): boolean {
  * needs random access, and a stream keeps memory flat however large the dump.
  */
 export function openSource(file: string): ByteSource {
-  if (!fs.existsSync(file)) throw new KvmkitError('no such file', { file });
+  if (!node.fs.existsSync(file)) throw new KvmkitError('no such file', { file });
   if (!isGzip(file)) return new FileSource(file);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvmkit-'));
-  const out = path.join(dir, path.basename(file).replace(/\.gz$/, '') || 'inflated');
+  const dir = node.fs.mkdtempSync(node.path.join(node.os.tmpdir(), 'kvmkit-'));
+  const out = node.path.join(dir, node.path.basename(file).replace(/\.gz$/, '') || 'inflated');
   try {
     inflateFileSync(file, out);
   } catch (e) {
-    fs.rmSync(dir, { recursive: true, force: true });
+    node.fs.rmSync(dir, { recursive: true, force: true });
     throw new KvmkitError(`gzip data is corrupt or truncated: ${(e as Error).message}`, { file });
   }
   const src = new FileSource(out, dir);
@@ -117,7 +114,7 @@ pipeline(fs.createReadStream(process.argv[1]), zlib.createGunzip(), fs.createWri
 });`;
 
 function inflateFileSync(input: string, output: string): void {
-  const r = spawnSync(process.execPath, ['-e', INFLATE_SCRIPT, input, output], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = node.childProcess.spawnSync(process.execPath, ['-e', INFLATE_SCRIPT, input, output], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(r.stderr.trim() || `inflater exited with status ${r.status}`);
 }

@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import { node } from '../../base/platform.ts';
 import { KvmkitError, UsageError } from '../../base/errors.ts';
 import { ARCHES, computeLayout, getLayout, loadRevision, revisionNames, type ArchName, type RevisionDef, type StructLayout } from '../../layout/index.ts';
 import { ABI_STRUCTS, type AbiStruct, type RevisionRef } from './types.ts';
@@ -7,9 +7,9 @@ import { ABI_STRUCTS, type AbiStruct, type RevisionRef } from './types.ts';
 export function resolveRevision(ref: RevisionRef): RevisionDef {
   if (typeof ref !== 'string') return ref;
   if (ref.endsWith('.json') || ref.includes('/')) {
-    if (!fs.existsSync(ref)) throw new UsageError(`revision file ${ref} does not exist`);
+    if (!node.fs.existsSync(ref)) throw new UsageError(`revision file ${ref} does not exist`);
     try {
-      const def = JSON.parse(fs.readFileSync(ref, 'utf8')) as RevisionDef;
+      const def = JSON.parse(node.fs.readFileSync(ref, 'utf8')) as RevisionDef;
       if (!def.revision || !def.structs) throw new Error('it has no "revision" or "structs"');
       return def;
     } catch (e) {

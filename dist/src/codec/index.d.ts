@@ -1,0 +1,16 @@
+import type { StructLayout } from '../layout/index.ts';
+import type { KRecord } from './values.ts';
+export * from './values.ts';
+export * from './cstring.ts';
+export * from './view.ts';
+export * from './json.ts';
+export * from './records.ts';
+export * from './core.ts';
+export * from './detect.ts';
+export { codecFor, compiledCodec, interpretedCodec, codegenAvailable, type Codec } from './generated.ts';
+export { restructureCodec } from './restructure-codec.ts';
+/** Decode one record at `offset` with the fastest codec available. */
+export declare function decodeRecord(layout: StructLayout, bytes: Uint8Array, offset?: number): KRecord;
+/** Encode one record (into `out` at `offset`, or a new buffer). */
+export declare function encodeRecord(layout: StructLayout, record: KRecord, out?: Uint8Array, offset?: number): Uint8Array;
+export * from './input.ts';

@@ -1,0 +1,34 @@
+/**
+ * kvmkit's library API. The CLI (bin/kvmkit) is a thin shell over these functions.
+ *
+ * Stages, in the order the data travels (each namespace is one folder of src/):
+ *   layout   — declarative layouts → offsets, CTASSERT (getLayout, computeLayout, holes)
+ *   codec    — bytes ⇄ typed records, JSON contract, cores, detection (decodeRecords, readRecordsFile, RecordView)
+ *   compat   — the freebsd32 copyout (kinfo_proc → kinfo_proc32)
+ *   kernel   — the kernel object model, scenarios, the live `kern.proc` sysctl path, procctl reaper answers
+ *   image    — crash-dump containers: read, translate, write (openImage, DumpBuilder)
+ *   kstruct  — kernel structs in an image: model → image (buildImage) and image → model (KernelReader)
+ *   kvm      — kvm_getprocs over an image: exact and libkvm modes (openKvm)
+ *   abi, reaper — analyses: layout diffs and checks; the reaper hierarchy from records
+ *
+ * Integer rule of typed records: 1/2/4-byte integers are numbers, 8-byte integers and every
+ * pointer are bigints. See src/codec/values.ts.
+ */
+export * as layout from './layout/index.ts';
+export * as codec from './codec/index.ts';
+export * as compat from './compat/index.ts';
+export * as kernel from './kernel/index.ts';
+export * as image from './image/index.ts';
+export * as kstruct from './kstruct/index.ts';
+export * as kvm from './kvm/index.ts';
+export * as abi from './analysis/abi/index.ts';
+export * as reaper from './analysis/reaper/index.ts';
+export { KvmkitError, UsageError } from './base/errors.ts';
+export { getLayout, computeLayout, revisionNames, archesFor, ARCHES, type StructLayout, type ArchName } from './layout/index.ts';
+export { readRecordsFile, decodeRecords, encodeRecords, decodeRecord, encodeRecord, recordToJson, recordFromJson, RecordView, detect, type KRecord } from './codec/index.ts';
+export { loadScenarioFile, buildModel, sysctlKernProc, randomModel, type KernelModel } from './kernel/index.ts';
+export { openImage } from './image/index.ts';
+export { buildImage } from './kstruct/index.ts';
+export { openKvm } from './kvm/index.ts';
+export { abiDiff, abiCheck, compatVsNative } from './analysis/abi/index.ts';
+export { ReaperView } from './analysis/reaper/index.ts';

@@ -1,0 +1,35 @@
+/**
+ * kvmkit's library API. The CLI (bin/kvmkit) is a thin shell over these functions.
+ *
+ * Stages, in the order the data travels (each namespace is one folder of src/):
+ *   layout   — declarative layouts → offsets, CTASSERT (getLayout, computeLayout, holes)
+ *   codec    — bytes ⇄ typed records, JSON contract, cores, detection (decodeRecords, readRecordsFile, RecordView)
+ *   compat   — the freebsd32 copyout (kinfo_proc → kinfo_proc32)
+ *   kernel   — the kernel object model, scenarios, the live `kern.proc` sysctl path, procctl reaper answers
+ *   image    — crash-dump containers: read, translate, write (openImage, DumpBuilder)
+ *   kstruct  — kernel structs in an image: model → image (buildImage) and image → model (KernelReader)
+ *   kvm      — kvm_getprocs over an image: exact and libkvm modes (openKvm)
+ *   abi, reaper — analyses: layout diffs and checks; the reaper hierarchy from records
+ *
+ * Integer rule of typed records: 1/2/4-byte integers are numbers, 8-byte integers and every
+ * pointer are bigints. See src/codec/values.ts.
+ */
+export * as layout from "./layout/index.js";
+export * as codec from "./codec/index.js";
+export * as compat from "./compat/index.js";
+export * as kernel from "./kernel/index.js";
+export * as image from "./image/index.js";
+export * as kstruct from "./kstruct/index.js";
+export * as kvm from "./kvm/index.js";
+export * as abi from "./analysis/abi/index.js";
+export * as reaper from "./analysis/reaper/index.js";
+export { KvmkitError, UsageError } from "./base/errors.js";
+// The entry points most users start from.
+export { getLayout, computeLayout, revisionNames, archesFor, ARCHES } from "./layout/index.js";
+export { readRecordsFile, decodeRecords, encodeRecords, decodeRecord, encodeRecord, recordToJson, recordFromJson, RecordView, detect } from "./codec/index.js";
+export { loadScenarioFile, buildModel, sysctlKernProc, randomModel } from "./kernel/index.js";
+export { openImage } from "./image/index.js";
+export { buildImage } from "./kstruct/index.js";
+export { openKvm } from "./kvm/index.js";
+export { abiDiff, abiCheck, compatVsNative } from "./analysis/abi/index.js";
+export { ReaperView } from "./analysis/reaper/index.js";

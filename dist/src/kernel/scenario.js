@@ -1,0 +1,365 @@
+import { node } from "../base/platform.js";
+import { archDef, isArch } from "../layout/index.js";
+import { P_KPROC, P_SYSTEM, TDI_IWAIT, TDI_LOCK, TDI_SLEEPING, TDI_SUSPENDED, TDI_SWAPPED, TDS_CAN_RUN, TDS_INACTIVE, TDS_INHIBITED, TDS_RUNNING, TDS_RUNQ, THREAD0_TID, } from "./constants.js";
+import { emptySigset, RU_COUNTERS, zeroRusage, zeroRux } from "./model.js";
+import { jsonSchema, ScenarioError, validate } from "./schema.js";
+import { KernelBuilder, SimError } from "./sim.js";
+/**
+ * Scenario files (dumps/scenarios/*.json, format in dumps/scenarios/README.md): a compact
+ * description of a system as a sequence of kernel operations. The loader validates the file
+ * (errors name the object and the field), then replays the steps through the simulator so that
+ * reaper lists, subtree ids, p_children order and orphan state are what the kernel would make.
+ */
+// ---- the schema ----
+const int = (min, max, doc) => ({ t: 'int', min, max, doc });
+const u64 = { t: 'u64' };
+const str = (maxLen, doc) => ({ t: 'str', maxLen, doc });
+const bool = { t: 'bool' };
+const pid = int(0, 99999, 'a process id');
+const signals = { t: 'arr', items: int(1, 128), doc: 'signal numbers (1 … 128), e.g. [2, 15]' };
+const cpu = { t: 'obj', props: { runtime: { ...u64, doc: 'cpu ticks (rux_runtime)' }, uticks: u64, sticks: u64, iticks: u64 }, doc: 'a rusage_ext: cpu ticks and stat-tick split' };
+const ru = { t: 'obj', props: Object.fromEntries(RU_COUNTERS.map((k) => [k.slice(3), { t: 'i64' }])), doc: 'struct rusage counters without the ru_ prefix (maxrss, ixrss, …, nivcsw)' };
+const credSch = {
+    t: 'obj',
+    doc: 'a new credential (setuid/setgid/jail_attach…); omitted ids default to uid/gid',
+    props: {
+        uid: int(0, 0xffffffff), ruid: int(0, 0xffffffff), svuid: int(0, 0xffffffff),
+        gid: int(0, 0xffffffff), rgid: int(0, 0xffffffff), svgid: int(0, 0xffffffff),
+        groups: { t: 'arr', items: int(0, 0xffffffff), maxItems: 1023, doc: 'supplementary groups (cr_groups, without the egid)' },
+        capmode: bool, jail: int(0, undefined, 'jail id (0 = host); default: the parent\'s'), class: str(32, 'login class name (default "default")'),
+    },
+    required: ['uid', 'gid'],
+};
+const threadSch = {
+    t: 'obj',
+    props: {
+        tid: int(THREAD0_TID, 0x7fffffff, 'thread id (> PID_MAX); default: allocated in order from 100001'),
+        name: str(19, 'td_name (default: the comm)'),
+        state: { t: 'enum', values: ['running', 'runq', 'canrun', 'sleeping', 'lock', 'suspended', 'iwait', 'inhibited', 'inactive'], doc: 'td_state/td_inhibitors (default sleeping)' },
+        inhibitors: int(0, 0xff, 'extra TDI_* bits'),
+        swapped: { ...bool, doc: 'TDI_SWAPPED (FreeBSD 14 kernels only count resident kernel stacks)' },
+        wmesg: { t: 'any', of: [str(64), { t: 'null' }], doc: 'td_wmesg (null = none; omitted: "select" for sleeping threads)' },
+        wchan: { t: 'str', pattern: '^(self|tty|proc:\\d+|0x[0-9a-fA-F]+)$', doc: '"self" (the proc), "tty", "proc:<pid>" or a hex address' },
+        lockname: str(64),
+        pri: { t: 'obj', props: { class: int(0, 255), level: int(0, 255), native: int(0, 255), user: int(0, 255) } },
+        lastcpu: int(-1, 0x7fffffff), oncpu: int(-1, 0x7fffffff),
+        flags: int(0, 0xffffffff, 'td_flags'), pflags: int(0, 0xffffffff, 'td_pflags (0x20 = TDP_ALTSTACK: the ki_uerrmsg quirk)'), pflags2: int(0, 0xffffffff),
+        exterr: { t: 'any', of: [bool, { t: 'str', pattern: '^0x[0-9a-fA-F]+$' }], doc: 'td_exterr_ptr: true = a plausible user address' },
+        kstackPages: int(1, 64), slptick: int(-0x80000000, 0x7fffffff), cow: int(0, 0xffffffff),
+        sigmask: signals, siglist: signals, ru, cpu, pending: { ...cpu, doc: 'not yet aggregated time (td_incruntime, td_[usi]ticks)' },
+        pctcpu: int(0, 0xffffffff), estcpu: int(0, 0xffffffff),
+    },
+};
+const vmSch = { t: 'obj', props: { size: { ...u64, doc: 'vm_map.size (bytes)' }, rss: { ...u64, doc: 'resident pages' }, swrss: u64, tsize: u64, dsize: u64, ssize: u64 }, required: ['size'] };
+const forkSch = {
+    t: 'obj',
+    required: ['pid', 'parent', 'comm'],
+    props: {
+        pid, parent: pid, comm: str(19, 'p_comm (MAXCOMLEN = 19)'), rfnowait: { ...bool, doc: 'fork with RFNOWAIT (parent and reaper = the forker\'s reaper)' },
+        kproc: { ...bool, doc: 'a kernel process (P_KPROC|P_SYSTEM, vmspace0); parent must be 0' },
+        exec: str(1024, 'executable path (one text vnode per path)'), emul: str(32, 'sysentvec name, e.g. "FreeBSD ELF64"'),
+        cred: credSch, start: { t: 'num', min: 0, doc: 'uptime at fork, seconds (number or "sec.usec")' }, swtick: int(0, 0xffffffff),
+        nice: int(-20, 20), fibnum: int(0, 65535), flags: int(0, 0x7fffffff, 'extra p_flag bits'), flag2: int(0, 0x7fffffff), acflag: int(0, 0xffff), lock: int(0, 0x7fffffff),
+        siglist: signals, sigignore: signals, sigcatch: signals, vm: vmSch, ru, cpu, children: { ...cpu, doc: 'p_crux: reaped children' },
+        ktrace: { t: 'obj', props: { file: str(1024), flags: int(0, 0x7fffffff) }, required: ['file', 'flags'] },
+        threads: { t: 'arr', items: threadSch, maxItems: 4096 },
+        setsid: { ...bool, doc: 'setsid() right after fork' }, login: str(32, 'setlogin() (after setsid)'), pgrp: { ...pid, doc: 'setpgid(0, pgrp) after fork' },
+        ctty: str(64, 'TIOCSCTTY on this tty (session leader)'), foreground: { ...bool, doc: 'tcsetpgrp(its pgrp) on the session tty' },
+        reaper: { ...bool, doc: 'procctl(PROC_REAP_ACQUIRE) right after fork' },
+    },
+};
+const stepSch = {
+    t: 'step',
+    verbs: {
+        fork: { value: forkSch, props: {}, doc: 'fork a process (do_fork), then the optional setsid/pgrp/ctty/foreground/reaper actions' },
+        exit: { value: pid, props: { status: int(0, 255), signal: int(0, 127) }, doc: 'exit1(): the process becomes a zombie' },
+        wait: { value: pid, props: { by: pid }, doc: 'the parent reaps a zombie (proc_reap)' },
+        setsid: { value: pid, props: { login: str(32) }, doc: 'setsid()' },
+        setlogin: { value: pid, props: { login: str(32) }, required: ['login'], doc: 'setlogin()' },
+        setpgid: { value: pid, props: { pgid: pid }, required: ['pgid'], doc: 'setpgid(pid, pgid)' },
+        ctty: { value: pid, props: { tty: str(64) }, required: ['tty'], doc: 'TIOCSCTTY by a session leader' },
+        tcsetpgrp: { value: str(64, 'tty name'), props: { pgid: pid }, required: ['pgid'], doc: 'tcsetpgrp(tty, pgid)' },
+        reapAcquire: { value: pid, props: {}, doc: 'procctl(PROC_REAP_ACQUIRE)' },
+        reapRelease: { value: pid, props: {}, doc: 'procctl(PROC_REAP_RELEASE)' },
+        ptrace: { value: pid, props: { by: pid }, required: ['by'], doc: 'ptrace(PT_ATTACH) by the debugger "by"' },
+        setcred: { value: pid, props: { cred: credSch }, required: ['cred'], doc: 'replace the credential (setuid, jail_attach …)' },
+    },
+};
+export const SCENARIO_SCHEMA = {
+    t: 'obj',
+    required: ['name', 'steps'],
+    props: {
+        name: str(64), description: str(4096),
+        system: {
+            t: 'obj',
+            props: {
+                hz: int(1, 100000), ticks: int(0, 0x7fffffff, 'the ticks counter (uptime = ticks / hz)'),
+                boottime: { t: 'num', min: 0, doc: 'getboottime(), seconds since the epoch ("sec.usec")' },
+                cpuTickFrequency: { ...u64, doc: 'cpu_tickrate()' }, maxproc: int(4, 10000000, 'kern.maxproc (pid hash = hashinit(maxproc/4))'),
+            },
+        },
+        jails: { t: 'arr', items: { t: 'obj', props: { jid: int(1), name: str(256), parent: int(0) }, required: ['jid'] } },
+        ttys: { t: 'arr', items: { t: 'obj', props: { name: str(64), udev: { ...u64, doc: 'devfs inode (tty_udev); null = no cdev' }, nodev: bool }, required: ['name'] } },
+        proc0: { t: 'obj', props: { threads: { t: 'arr', items: threadSch } } },
+        steps: { t: 'arr', items: stepSch },
+    },
+};
+export function scenarioJsonSchema() {
+    return {
+        $schema: 'https://json-schema.org/draft/2020-12/schema',
+        $id: 'https://kvmkit.invalid/scenario.schema.json',
+        title: 'kvmkit kernel scenario',
+        description: 'A FreeBSD system described as a sequence of kernel operations (see README.md). Generated from src/kernel/scenario.ts; do not edit.',
+        ...jsonSchema(SCENARIO_SCHEMA),
+    };
+}
+const big = (x, dflt = 0n) => (x === undefined ? dflt : typeof x === 'number' ? BigInt(x) : x.startsWith('-') ? -BigInt(x.slice(1)) : BigInt(x));
+function seconds(x) {
+    if (typeof x === 'number') {
+        const us = BigInt(Math.round(x * 1e6));
+        return { sec: us / 1000000n, usec: us % 1000000n };
+    }
+    const [s, f = ''] = x.split('.');
+    return { sec: BigInt(s), usec: BigInt((f + '000000').slice(0, 6)) };
+}
+function sigset(list) {
+    const s = emptySigset();
+    for (const n of list ?? [])
+        s[(n - 1) >> 5] = (s[(n - 1) >> 5] | (1 << ((n - 1) & 31))) >>> 0;
+    return s;
+}
+function rusage(x) {
+    const r = zeroRusage();
+    for (const [k, v] of Object.entries(x ?? {}))
+        r[`ru_${k}`] = big(v);
+    return r;
+}
+function rux(x) {
+    const o = x ?? {};
+    return { ...zeroRux(), rux_runtime: big(o.runtime), rux_uticks: big(o.uticks), rux_sticks: big(o.sticks), rux_iticks: big(o.iticks) };
+}
+/** Default p_rux: the sum of the threads' td_rux (no exited threads). */
+function sumRux(list) {
+    const r = zeroRux();
+    for (const x of list) {
+        r.rux_runtime += x.rux_runtime;
+        r.rux_uticks += x.rux_uticks;
+        r.rux_sticks += x.rux_sticks;
+        r.rux_iticks += x.rux_iticks;
+    }
+    return r;
+}
+const STATES = {
+    running: [TDS_RUNNING, 0], runq: [TDS_RUNQ, 0], canrun: [TDS_CAN_RUN, 0], sleeping: [TDS_INHIBITED, TDI_SLEEPING],
+    lock: [TDS_INHIBITED, TDI_LOCK], suspended: [TDS_INHIBITED, TDI_SUSPENDED], iwait: [TDS_INHIBITED, TDI_IWAIT],
+    inhibited: [TDS_INHIBITED, 0], inactive: [TDS_INACTIVE, 0],
+};
+/** Load and validate a scenario file, then build the model for one arch. */
+export function loadScenarioFile(file, arch) {
+    let json;
+    try {
+        json = JSON.parse(node.fs.readFileSync(file, 'utf8'));
+    }
+    catch (e) {
+        throw new ScenarioError(`cannot read scenario: ${e.message}`, { file });
+    }
+    return buildModel(json, { arch, file });
+}
+export function validateScenario(json, file) {
+    validate(SCENARIO_SCHEMA, json, 'scenario', '', file);
+    return json;
+}
+/** A runner over a scenario's header (system, jails, ttys, proc0): steps are applied one by one. */
+export function scenarioRunner(sc, opts) {
+    const file = opts.file;
+    if (!isArch(opts.arch))
+        archDef(opts.arch);
+    const arch = opts.arch;
+    const sys = (sc.system ?? {});
+    const hz = sys.hz ?? 1000;
+    const ticks = sys.ticks ?? 3600 * hz;
+    const wrap = (fn, where, field) => {
+        try {
+            return fn();
+        }
+        catch (e) {
+            if (e instanceof SimError || e instanceof ScenarioError) {
+                const ctx = { ...e.context, file, field: e instanceof SimError ? (e.context.field ? `${field}.${e.context.field}` : field) : e.context.field };
+                throw new ScenarioError(e.text, ctx);
+            }
+            throw new ScenarioError(`${e.message}`, { object: where, field, file });
+        }
+    };
+    let nextTid = THREAD0_TID + 1;
+    const usedTids = new Set();
+    const threadInit = (t, comm, where, dfltTid, swtick = 0) => {
+        let tid = t.tid ?? dfltTid;
+        if (tid === undefined) {
+            while (usedTids.has(nextTid))
+                nextTid++;
+            tid = nextTid++;
+        }
+        usedTids.add(tid);
+        const [st, inh] = STATES[t.state ?? 'sleeping'];
+        const pri = t.pri ?? {};
+        const pend = t.pending ?? {};
+        const running = st === TDS_RUNNING;
+        const lastcpu = t.lastcpu ?? 0;
+        const sleeping = (inh & TDI_SLEEPING) !== 0;
+        let wchan = 0n;
+        const w = t.wchan;
+        if (w === 'self' || w === 'tty')
+            wchan = w;
+        else if (w?.startsWith('proc:'))
+            wchan = { proc: Number(w.slice(5)) };
+        else if (w)
+            wchan = BigInt(w);
+        else if (sleeping)
+            wchan = 'self';
+        void where;
+        return {
+            td_tid: tid,
+            td_name: t.name ?? comm,
+            td_state: st,
+            td_inhibitors: inh | (t.inhibitors ?? 0) | (t.swapped ? TDI_SWAPPED : 0),
+            td_wmesg: t.wmesg === null ? null : (t.wmesg ?? (sleeping ? 'select' : null)),
+            td_wchan: wchan,
+            td_lockname: t.lockname ?? ((inh & TDI_LOCK) ? 'process lock' : null),
+            td_priority: pri.level ?? (sleeping ? 152 : 120),
+            td_base_pri: pri.native ?? 120,
+            td_user_pri: pri.user ?? 120,
+            td_pri_class: pri.class ?? 3,
+            td_lastcpu: lastcpu,
+            td_oncpu: t.oncpu ?? (running ? lastcpu : -1),
+            td_flags: t.flags ?? 0,
+            td_pflags: t.pflags ?? 0,
+            td_pflags2: t.pflags2 ?? 0,
+            td_exterr_ptr: typeof t.exterr === 'string' ? BigInt(t.exterr) : (t.exterr ?? false),
+            td_kstack_pages: t.kstackPages ?? 4,
+            td_slptick: t.slptick ?? swtick | 0,
+            td_cow: t.cow ?? 0,
+            td_sigmask: sigset(t.sigmask),
+            td_siglist: sigset(t.siglist),
+            td_ru: rusage(t.ru),
+            td_rux: rux(t.cpu),
+            td_incruntime: big(pend.runtime),
+            td_uticks: big(pend.uticks),
+            td_sticks: big(pend.sticks),
+            td_iticks: big(pend.iticks),
+            sched_pctcpu: t.pctcpu ?? 0,
+            sched_estcpu: t.estcpu ?? 0,
+        };
+    };
+    const proc0Threads = (sc.proc0?.threads ?? [{ name: 'swapper', state: 'sleeping', wmesg: 'swapin', pri: { class: 1, level: 84, native: 84, user: 120 } }])
+        .map((t, i) => threadInit(t, 'kernel', `proc 0 thread ${i}`, i === 0 ? THREAD0_TID : undefined));
+    const b = wrap(() => new KernelBuilder(arch, {
+        ticks, hz,
+        boottime: seconds(sys.boottime ?? 1767225600.25),
+        cpu_tick_frequency: big(sys.cpuTickFrequency, 2400000000n),
+        maxproc: sys.maxproc ?? 12000,
+    }, proc0Threads), 'system', 'system');
+    if (b.model.globals.cpu_tick_frequency === 0n)
+        throw new ScenarioError('cpuTickFrequency must not be 0', { object: 'system', field: 'system.cpuTickFrequency', file });
+    for (const [i, j] of (sc.jails ?? []).entries())
+        wrap(() => b.addPrison(j.jid, j.name ?? String(j.jid), j.parent ?? 0), `jail ${j.jid}`, `jails[${i}]`);
+    for (const [i, t] of (sc.ttys ?? []).entries()) {
+        if (t.nodev && t.udev !== undefined)
+            throw new ScenarioError('give either udev or nodev, not both', { object: `tty ${t.name}`, field: `ttys[${i}]`, file });
+        wrap(() => b.addTty(t.name, t.nodev ? null : big(t.udev, BigInt(0x60 + i))), `tty ${t.name}`, `ttys[${i}]`);
+    }
+    const credInit = (c, dfltJail) => ({
+        uid: c.uid, ruid: c.ruid ?? c.uid, svuid: c.svuid ?? c.uid,
+        gid: c.gid, rgid: c.rgid ?? c.gid, svgid: c.svgid ?? c.gid,
+        groups: c.groups ?? [], flags: c.capmode ? 1 : 0, jail: c.jail ?? dfltJail,
+        loginclass: c.class ?? 'default',
+    });
+    const apply = (step, i) => {
+        const field = `steps[${i}]`;
+        if (step.fork) {
+            const f = step.fork;
+            const where = `proc ${f.pid}`;
+            wrap(() => {
+                const parent = b.model.procs.get(f.parent);
+                const kproc = !!f.kproc;
+                if (kproc && f.parent !== 0)
+                    throw new SimError('a kernel process (kproc) must be forked by proc 0', { object: where, field: 'kproc' });
+                const start = f.start !== undefined ? seconds(f.start) : (parent?.p_stats.p_start ?? { sec: 0n, usec: 0n });
+                const swtick = f.swtick ?? Number((start.sec * 1000000n + start.usec) * BigInt(hz) / 1000000n) >>> 0;
+                const threads = (f.threads ?? [{}]).map((t, k) => threadInit(t, f.comm, `${where} thread ${k}`, undefined, swtick));
+                const fi = {
+                    pid: f.pid, parent: f.parent, comm: f.comm, rfnowait: !!f.rfnowait,
+                    cred: f.cred ? credInit(f.cred, parent?.p_ucred.cr_prison.pr_id ?? 0) : undefined,
+                    threads, emul: f.emul, exec: f.exec,
+                    vm: f.vm ? { size: big(f.vm.size), rss: big(f.vm.rss), swrss: big(f.vm.swrss), tsize: big(f.vm.tsize), dsize: big(f.vm.dsize), ssize: big(f.vm.ssize) } : undefined,
+                    start, swtick, nice: f.nice, fibnum: f.fibnum,
+                    flag: (f.flags ?? 0) | (kproc ? P_KPROC | P_SYSTEM : 0), flag2: f.flag2 ?? 0,
+                    acflag: f.acflag ?? 0, lock: f.lock ?? 0,
+                    siglist: sigset(f.siglist), sigignore: f.sigignore ? sigset(f.sigignore) : undefined, sigcatch: f.sigcatch ? sigset(f.sigcatch) : undefined,
+                    ru: rusage(f.ru), rux: f.cpu ? rux(f.cpu) : sumRux(threads.map((t) => t.td_rux)), crux: rux(f.children),
+                    ktrace: f.ktrace,
+                };
+                if (!kproc && !f.vm)
+                    throw new SimError('a user process needs "vm" (its vmspace sizes)', { object: where, field: 'vm' });
+                b.fork(fi);
+                if (f.setsid)
+                    b.setsid(fi.pid, where);
+                if (f.login !== undefined)
+                    b.setlogin(fi.pid, f.login, where);
+                if (f.pgrp !== undefined)
+                    b.setpgid(fi.pid, f.pgrp, where);
+                if (f.ctty !== undefined)
+                    b.ctty(fi.pid, f.ctty, where);
+                if (f.foreground) {
+                    const p = b.model.procs.get(fi.pid);
+                    const tp = p.p_pgrp.pg_session.s_ttyp;
+                    if (!tp)
+                        throw new SimError('foreground: the session has no controlling terminal', { object: where, field: 'foreground' });
+                    b.tcsetpgrp([...b.model.ttys.entries()].find(([, t]) => t === tp)[0], p.p_pgrp.pg_id, where);
+                }
+                if (f.reaper)
+                    b.reapAcquire(fi.pid, where);
+                b.resolvePending();
+            }, where, `${field}.fork`);
+            return;
+        }
+        const verb = Object.keys(step).find((k) => k !== '$comment');
+        const target = step[verb];
+        const where = verb === 'tcsetpgrp' ? `tty ${target}` : `proc ${target}`;
+        wrap(() => {
+            switch (verb) {
+                case 'exit': return b.exit(target, step.status ?? 0, step.signal ?? 0, where);
+                case 'wait': return b.wait(target, step.by, where);
+                case 'setsid':
+                    b.setsid(target, where);
+                    if (step.login !== undefined)
+                        b.setlogin(target, step.login, where);
+                    return;
+                case 'setlogin': return b.setlogin(target, step.login, where);
+                case 'setpgid': return b.setpgid(target, step.pgid, where);
+                case 'ctty': return b.ctty(target, step.tty, where);
+                case 'tcsetpgrp': return b.tcsetpgrp(target, step.pgid, where);
+                case 'reapAcquire': return b.reapAcquire(target, where);
+                case 'reapRelease': return b.reapRelease(target, where);
+                case 'ptrace': return b.ptraceAttach(target, step.by, where);
+                case 'setcred': {
+                    const p = b.proc(target, where, verb);
+                    return b.setcred(target, credInit(step.cred, p.p_ucred.cr_prison.pr_id), where);
+                }
+            }
+        }, where, field);
+    };
+    const finish = () => {
+        wrap(() => b.check(), 'scenario', 'steps');
+        if (!b.model.initproc)
+            throw new ScenarioError('the scenario never forks init (pid 1 from proc 0)', { object: 'scenario', field: 'steps', file });
+        return b.model;
+    };
+    return { builder: b, apply, finish };
+}
+/** Validate a scenario object and simulate it into a model for `arch`. */
+export function buildModel(json, opts) {
+    const sc = validateScenario(json, opts.file);
+    const r = scenarioRunner(sc, opts);
+    sc.steps.forEach((s, i) => r.apply(s, i));
+    return r.finish();
+}

@@ -1,0 +1,5 @@
+export * from './source.ts';
+export * from './rules.ts';
+export * from './walk.ts';
+export * from './kvm.ts';
+export * from './threads.ts';

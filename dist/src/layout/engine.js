@@ -1,0 +1,255 @@
+import { KvmkitError } from "../base/errors.js";
+import { parseDecl, evalCount } from "./decl.js";
+import { KERNEL_FILES } from "./data.js";
+import { archDef, commonStructs, isArch, layoutData, loadRevision, typedefsFor } from "./defs.js";
+const PRIMS = ['char', 'signed char', 'unsigned char', 'short', 'unsigned short', 'int', 'unsigned int', 'long', 'unsigned long', 'long long', 'unsigned long long'];
+function resolveConstants(src, arch) {
+    const out = {};
+    for (const [k, v] of Object.entries(src ?? {})) {
+        if (typeof v === 'number')
+            out[k] = v;
+        else {
+            const x = v[arch] ?? v.default;
+            if (x === undefined)
+                throw new KvmkitError(`constant ${k} has no value for this arch`, { arch });
+            out[k] = x;
+        }
+    }
+    return out;
+}
+const kernelSets = new Map();
+function kernelSet(name) {
+    let s = kernelSets.get(name);
+    if (!s) {
+        const f = Object.hasOwn(KERNEL_FILES, name) ? KERNEL_FILES[name] : undefined;
+        if (!f)
+            throw new KvmkitError(`revision names kernel layout set "${name}", which is not in layouts/kernel (known: ${Object.keys(KERNEL_FILES).join(', ')})`);
+        s = layoutData(f);
+        kernelSets.set(name, s);
+    }
+    return s;
+}
+function makeCtx(rev, arch) {
+    const common = commonStructs();
+    const kset = rev.kernel ? kernelSet(rev.kernel) : undefined;
+    return {
+        rev,
+        arch,
+        constants: { ...common.constants, ...resolveConstants(kset?.constants, arch), ...resolveConstants(rev.constants, arch) },
+        bodies: { ...common.structs, ...(kset?.structs ?? {}), ...rev.structs },
+        typedefs: typedefsFor(arch),
+        cache: new Map(),
+        stack: [],
+    };
+}
+function primLayout(ctx, prim, cname) {
+    const a = archDef(ctx.arch);
+    const isChar = prim.endsWith('char');
+    const base = prim.replace(/^(unsigned|signed) /, '');
+    const [size, align] = isChar ? [1, 1] : a.types[base];
+    const signed = prim === 'char' ? a.charSigned : !prim.startsWith('unsigned');
+    return { kind: 'int', cname, size, align, signed, isChar, isPlainChar: prim === 'char' };
+}
+function resolveType(ctx, decl, where) {
+    if (decl.pointer) {
+        const [size, align] = archDef(ctx.arch).types.pointer;
+        return { kind: 'pointer', cname: `${decl.type} *`, size, align, signed: false, isChar: false, isPlainChar: false };
+    }
+    let name = decl.type;
+    const seen = new Set();
+    while (!PRIMS.includes(name) && !name.startsWith('struct ') && !name.startsWith('union ')) {
+        if (seen.has(name))
+            throw new KvmkitError(`typedef cycle through ${name}`, { arch: ctx.arch, object: where });
+        seen.add(name);
+        const next = ctx.typedefs[name];
+        if (!next)
+            throw new KvmkitError(`unknown type ${name} in "${decl.text}"`, { arch: ctx.arch, revision: ctx.rev.revision, object: where });
+        name = next;
+    }
+    if (PRIMS.includes(name))
+        return primLayout(ctx, name, decl.type);
+    const sname = name.replace(/^(struct|union) /, '');
+    const st = structLayout(ctx, sname);
+    return { kind: 'struct', cname: decl.type, size: st.size, align: st.align, signed: false, isChar: false, isPlainChar: false, struct: st };
+}
+function structLayout(ctx, name) {
+    const hit = ctx.cache.get(name);
+    if (hit)
+        return hit;
+    const body = ctx.bodies[name];
+    if (!body)
+        throw new KvmkitError(`no definition of struct ${name}`, { struct: name, arch: ctx.arch, revision: ctx.rev.revision });
+    if (ctx.stack.includes(name))
+        throw new KvmkitError(`struct ${name} contains itself (${[...ctx.stack, name].join(' → ')})`, { struct: name });
+    ctx.stack.push(name);
+    const fields = [];
+    let off = 0;
+    let align = 1;
+    for (const text of body) {
+        const where = `struct ${name}`;
+        const decl = parseDecl(text, where);
+        const type = resolveType(ctx, decl, `${where}.${decl.name}`);
+        const count = decl.countExpr !== undefined ? evalCount(decl.countExpr, ctx.constants, `${where}.${decl.name}`) : undefined;
+        off = alignUp(off, type.align);
+        const size = type.size * (count ?? 1);
+        fields.push({ name: decl.name, offset: off, size, align: type.align, type, count, decl, isString: count !== undefined && type.isPlainChar });
+        off += size;
+        align = Math.max(align, type.align);
+    }
+    ctx.stack.pop();
+    const size = alignUp(off, align);
+    const layout = finish(name, ctx, size, align, fields);
+    ctx.cache.set(name, layout);
+    return layout;
+}
+function alignUp(n, a) {
+    return Math.ceil(n / a) * a;
+}
+function finish(name, ctx, size, align, fields) {
+    const asserted = ctx.rev.asserted?.[name];
+    const expected = asserted?.sizes[ctx.arch];
+    return assembleLayout({
+        struct: name,
+        arch: ctx.arch,
+        revision: ctx.rev.revision,
+        size,
+        align,
+        littleEndian: archDef(ctx.arch).endian === 'little',
+        fields,
+        ctassert: expected !== undefined && asserted ? { macro: asserted.macro, expected, holds: expected === size } : undefined,
+    });
+}
+/**
+ * A `StructLayout` from its computed data: the one place the lookups (leaves, field, leaf) are
+ * built, for the declarative engine here and for layouts read from a kernel's CTF or DWARF.
+ */
+export function assembleLayout(data) {
+    const { struct: name, arch, revision, fields } = data;
+    let leafCache;
+    let leafIndex;
+    const layout = {
+        ...data,
+        leaves: () => (leafCache ??= collectLeaves(fields, '', 0)),
+        field: (n) => {
+            const f = fields.find((x) => x.name === n);
+            if (!f)
+                throw new KvmkitError(`struct ${name} has no field ${n}`, { struct: name, arch, revision, field: n });
+            return f;
+        },
+        findLeaf: (p) => (leafIndex ??= new Map(layout.leaves().map((l) => [l.path, l]))).get(p),
+        leaf: (p) => {
+            const l = layout.findLeaf(p);
+            if (!l)
+                throw new KvmkitError(`struct ${name} has no leaf ${p}`, { struct: name, arch, revision, field: p });
+            return l;
+        },
+    };
+    return layout;
+}
+function collectLeaves(fields, prefix, base) {
+    const out = [];
+    for (const f of fields) {
+        const p = prefix + f.name;
+        const t = f.type;
+        if (t.kind === 'struct') {
+            const inner = t.struct.fields;
+            // An anonymous struct or union member: C names its members as if they were the parent's.
+            if (f.name === '' && f.count === undefined)
+                out.push(...collectLeaves(inner, prefix, base + f.offset));
+            else if (f.count === undefined)
+                out.push(...collectLeaves(inner, p + '.', base + f.offset));
+            else
+                for (let i = 0; i < f.count; i++)
+                    out.push(...collectLeaves(inner, `${p}[${i}].`, base + f.offset + i * t.size));
+            continue;
+        }
+        out.push({
+            path: p,
+            offset: base + f.offset,
+            size: f.size,
+            type: f.isString ? `char[${f.count}]` : t.cname,
+            kind: f.isString ? 'string' : t.kind,
+            signed: t.signed,
+            elemSize: t.size,
+            count: f.isString ? undefined : f.count,
+            ...(f.bitField ? { bitField: { bitOffset: base * 8 + f.bitField.bitOffset, bitSize: f.bitField.bitSize } } : {}),
+        });
+    }
+    return out;
+}
+// ---- public API ----
+const layoutCache = new Map();
+/** Compute a struct's layout from a revision definition (loaded from layouts/ or built in memory). */
+export function computeLayout(rev, struct, arch, opts = {}) {
+    if (!isArch(arch))
+        archDef(arch);
+    const a = arch;
+    const asserted = rev.asserted?.[struct];
+    if (asserted && asserted.sizes[a] === undefined) {
+        throw new KvmkitError(`struct ${struct} does not exist on ${a} in revision ${rev.revision} (${asserted.macro} is not defined there; it exists on ${Object.keys(asserted.sizes).join(', ')})`, { struct, arch: a, revision: rev.revision });
+    }
+    const layout = structLayout(makeCtx(rev, a), struct);
+    if (opts.enforce !== false && layout.ctassert && !layout.ctassert.holds) {
+        throw new KvmkitError(`CTASSERT(sizeof(struct ${struct}) == ${layout.ctassert.macro}) fails: expected ${layout.ctassert.expected} bytes, the layout is ${layout.size} bytes`, { struct, arch: a, revision: rev.revision });
+    }
+    return layout;
+}
+/** The layout of a struct in a named revision of layouts/, cached; CTASSERT enforced. */
+export function getLayout(struct, arch, revision, opts = {}) {
+    const key = `${struct}/${arch}/${revision}/${opts.enforce !== false}`;
+    let l = layoutCache.get(key);
+    if (!l) {
+        l = computeLayout(loadRevision(revision), struct, arch, opts);
+        layoutCache.set(key, l);
+    }
+    return l;
+}
+/** The arches on which a revision defines a struct (all arches unless its size is asserted on only some). */
+export function archesFor(revision, struct) {
+    const rev = loadRevision(revision);
+    const asserted = rev.asserted?.[struct];
+    const all = ['amd64', 'i386', 'arm64', 'armv7', 'powerpc', 'powerpc64', 'powerpc64le', 'riscv64'];
+    return asserted ? all.filter((a) => asserted.sizes[a] !== undefined) : all;
+}
+/** Padding holes (between members and at the tail), recursively through nested structs. */
+export function holes(layout, prefix = '', base = 0) {
+    const out = [];
+    let end = 0;
+    let prev;
+    for (const f of layout.fields) {
+        if (f.offset > end && !layout.isUnion)
+            out.push({ offset: base + end, size: f.offset - end, kind: 'padding', after: prev, path: prefix + f.name });
+        if (f.type.kind === 'struct') {
+            const n = f.count ?? 1;
+            for (let i = 0; i < n; i++)
+                out.push(...holes(f.type.struct, `${prefix}${f.name}${f.count !== undefined ? `[${i}]` : ''}.`, base + f.offset + i * f.type.size));
+        }
+        end = Math.max(end, coveredEnd(f));
+        prev = prefix + f.name;
+    }
+    if (layout.size > end)
+        out.push({ offset: base + end, size: layout.size - end, kind: 'tail', after: prev, path: prefix + '(tail)' });
+    return out;
+}
+/** The byte after the last one a member covers: a bit-field covers the bytes its bits fall in, not its type's size. */
+function coveredEnd(f) {
+    if (!f.bitField)
+        return f.offset + f.size;
+    return Math.ceil((f.bitField.bitOffset + f.bitField.bitSize) / 8);
+}
+const leafGroups = new WeakMap();
+/** The leaves of one top-level field (`ki_rusage` → `ki_rusage.ru_utime.tv_sec`, …), cached per layout. */
+export function leavesOfField(layout, field) {
+    let g = leafGroups.get(layout);
+    if (!g) {
+        g = new Map();
+        for (const l of layout.leaves()) {
+            const top = /^[^.[]+/.exec(l.path)[0];
+            if (!g.has(top))
+                g.set(top, []);
+            g.get(top).push(l);
+        }
+        leafGroups.set(layout, g);
+    }
+    return g.get(field) ?? [];
+}
