@@ -1,5 +1,0 @@
-export * from './source.ts';
-export * from './rules.ts';
-export * from './walk.ts';
-export * from './kvm.ts';
-export * from './threads.ts';

@@ -1,5 +1,0 @@
-export * from "./defs.js";
-export * from "./decl.js";
-export * from "./engine.js";
-export * from "./kernel.js";
-export * from "./data.js";
