@@ -15,11 +15,14 @@ export { KvmkitError, UsageError } from './base/errors.ts';
 export { BufferSource, type ByteSource } from './base/source.ts';
 export { hasFileSystem } from './base/platform.ts';
 
-export { getLayout, computeLayout, revisionNames, archesFor, ARCHES, holes, type StructLayout, type ArchName } from './layout/index.ts';
+export { computeLayout, revisionNames, archesFor, ARCHES, holes, type StructLayout, type ArchName } from './layout/index.ts';
 export {
   decodeRecords, encodeRecords, decodeRecord, encodeRecord, recordToJson, recordFromJson, RecordView, detect,
   readProcstatNote, codegenAvailable, type KRecord, type Value, type Scalar,
 } from './codec/index.ts';
+// getLayout with the generated record type attached (src/codec/typed.ts): the same function at run time.
+export { typedLayout as getLayout, type RecordOf, type RecordFor, type TypedLayout, type RecordTypes } from './codec/index.ts';
+export type * from './codec/record-types.ts';
 export { buildModel, validateScenario, sysctlKernProc, randomModel, type KernelModel } from './kernel/index.ts';
 export { abiDiff, abiCheck, compatVsNative } from './analysis/abi/index.ts';
 export { ReaperView, procsFromRecords } from './analysis/reaper/index.ts';

@@ -4,16 +4,17 @@ import { getLayout, type StructLayout } from '../layout/index.ts';
 import { isElf, readProcstatNote } from './core.ts';
 import { detect, type Candidate } from './detect.ts';
 import { decodeRecords } from './records.ts';
+import type { RecordOf } from './typed.ts';
 import type { KRecord } from './values.ts';
 
-export interface RecordsInput {
+export interface RecordsInput<T = KRecord> {
   file: string;
   kind: 'core' | 'raw';
   layout: StructLayout;
   bytes: Uint8Array;
   /** File offset of the first record. */
   offset: number;
-  records: KRecord[];
+  records: T[];
   /** When the layout was detected: every candidate, best first (more than one = ambiguous). */
   candidates?: Candidate[];
   truncated?: { wholeRecords: number; trailingBytes: number };
@@ -27,6 +28,8 @@ export interface ReadOptions { struct?: string; arch?: string; rev?: string; par
  * revision all given nothing is guessed; otherwise the layout is detected and every candidate is
  * reported back.
  */
+export function readRecordsFile<S extends string, A extends string, R extends string>(file: string, opts: ReadOptions & { struct: S; arch: A; rev: R }): RecordsInput<RecordOf<S, R, A>>;
+export function readRecordsFile(file: string, opts?: ReadOptions): RecordsInput;
 export function readRecordsFile(file: string, opts: ReadOptions = {}): RecordsInput {
   const src = openSource(file);
   try {

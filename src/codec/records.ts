@@ -1,11 +1,12 @@
 import { KvmkitError } from '../base/errors.ts';
 import type { StructLayout } from '../layout/index.ts';
 import { codecFor } from './generated.ts';
+import type { RecordFor } from './typed.ts';
 import type { KRecord } from './values.ts';
 
-export interface DecodedRecords {
+export interface DecodedRecords<T = KRecord> {
   layout: StructLayout;
-  records: KRecord[];
+  records: T[];
   /** Set when the input ended inside a record and the caller allowed a partial result. */
   truncated?: { wholeRecords: number; trailingBytes: number };
 }
@@ -15,7 +16,7 @@ export interface DecodedRecords {
  * record is an error that says how many whole records were read; with `partial` they are kept
  * and the result is marked truncated instead — never silently dropped.
  */
-export function decodeRecords(layout: StructLayout, bytes: Uint8Array, opts: { file?: string; partial?: boolean; baseOffset?: number } = {}): DecodedRecords {
+export function decodeRecords<L extends StructLayout>(layout: L, bytes: Uint8Array, opts: { file?: string; partial?: boolean; baseOffset?: number } = {}): DecodedRecords<RecordFor<L>> {
   const whole = Math.floor(bytes.length / layout.size);
   const rest = bytes.length - whole * layout.size;
   if (rest && !opts.partial) {
@@ -33,7 +34,7 @@ export function decodeRecords(layout: StructLayout, bytes: Uint8Array, opts: { f
       throw e;
     }
   }
-  return { layout, records, truncated: rest ? { wholeRecords: whole, trailingBytes: rest } : undefined };
+  return { layout, records: records as RecordFor<L>[], truncated: rest ? { wholeRecords: whole, trailingBytes: rest } : undefined };
 }
 
 export function encodeRecords(layout: StructLayout, records: KRecord[]): Uint8Array {

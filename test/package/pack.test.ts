@@ -73,14 +73,27 @@ describe('the packed tarball', () => {
       const sub = path.join(dir, `ts-${resolution}`);
       fs.mkdirSync(sub, { recursive: true });
       fs.writeFileSync(path.join(sub, 'consumer.ts'), [
-        "import { readRecordsFile, getLayout, KvmkitError, type KRecord } from 'kvmkit';",
+        "import { readRecordsFile, getLayout, KvmkitError, type KRecord, type KinfoProc_fbsd15 } from 'kvmkit';",
         "import { decodeRecords } from 'kvmkit/core';",
-        "const layout = getLayout('kinfo_proc', 'amd64', 'fbsd15');",
-        'const size: number = layout.size;',
-        "const recs: KRecord[] = readRecordsFile('x.core').records;",
-        'const again: KRecord[] = decodeRecords(layout, new Uint8Array(size)).records;',
+        // Expected types, by the integer rule applied to the C types by hand: pid_t is int32_t (number);
+        // vm_size_t and time_t are 8 bytes on amd64 (bigint) and 4 bytes on i386 (number); ki_paddr is a
+        // pointer (bigint on every arch); ki_comm is char[COMMLEN + 1] (string).
+        "const amd = readRecordsFile('x.core', { struct: 'kinfo_proc', arch: 'amd64', rev: 'fbsd15' }).records[0];",
+        'const pid: number = amd.ki_pid;',
+        'const vsz: bigint = amd.ki_size;',
+        'const start: bigint = amd.ki_start.tv_sec;',
+        'const comm: string = amd.ki_comm;',
+        'const paddr: bigint = amd.ki_paddr;',
+        '// @ts-expect-error a pointer is never a number',
+        'const wrong: number = amd.ki_paddr;',
+        "const i386 = decodeRecords(getLayout('kinfo_proc', 'i386', 'fbsd15'), new Uint8Array(768)).records[0];",
+        'const vsz32: number = i386.ki_size;',
+        'const start32: number = i386.ki_start.tv_sec;',
+        "const typed: KinfoProc_fbsd15<'amd64'> = amd;",
+        "const untyped: KRecord[] = readRecordsFile('y.bin').records;",
+        'const asRecord: KRecord = amd;',
         'const e: Error = new KvmkitError("x");',
-        'export { size, recs, again, e };',
+        'export { pid, vsz, start, comm, paddr, wrong, vsz32, start32, typed, untyped, asRecord, e };',
       ].join('\n'));
       fs.writeFileSync(path.join(sub, 'tsconfig.json'), JSON.stringify({
         compilerOptions: {
