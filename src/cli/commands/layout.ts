@@ -3,6 +3,7 @@ import { ARCHES, archesFor, getLayout, holes, revisionNames, type StructLayout }
 import { printJson } from '../output.ts';
 import { UsageError } from '../../base/errors.ts';
 import { EXIT_ERROR } from '../exit.ts';
+import { EXPORT_LANGS, exportLayout } from '../../analysis/export/index.ts';
 
 const STRUCTS = ['kinfo_proc', 'kinfo_proc32'];
 
@@ -54,13 +55,17 @@ export const command: CommandModule = {
   describe: 'List or show the computed layouts of kinfo_proc / kinfo_proc32 (every arch and revision)',
   builder: (y) =>
     y
-      .positional('action', { choices: ['list', 'show'] as const, describe: 'list: every (struct, arch, revision); show: one layout, pahole-style' })
+      .positional('action', { choices: ['list', 'show', 'export'] as const, describe: 'list: every (struct, arch, revision); show: one layout, pahole-style; export: a C/Go/Rust/Python definition with explicit padding and static asserts' })
       .positional('struct', { type: 'string', choices: STRUCTS, describe: 'struct to show' })
       .option('arch', { type: 'string', choices: [...ARCHES], describe: 'architecture (show)' })
       .option('rev', { type: 'string', describe: `revision (show): ${revisionNames().join(', ')}` })
       .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
+      .option('struct', { type: 'string', choices: STRUCTS, describe: 'struct (export; the same as the positional)' })
+      .option('lang', { type: 'string', choices: [...EXPORT_LANGS], describe: 'language (export)' })
       .example('$0 layout list', 'every layout with its size and CTASSERT verdict')
       .example('$0 layout show kinfo_proc --arch armv7 --rev fbsd15', 'offsets, holes and padding on armv7')
+      .example('$0 layout export --lang c --struct kinfo_proc --arch amd64 --rev fbsd15', 'a packed C struct with explicit padding and _Static_assert on sizeof/offsetof')
+      .example('$0 layout export --lang python --struct kinfo_proc32 --arch amd64 --rev fbsd14', 'ctypes structures, asserted at import')
       .example('$0 layout show kinfo_proc32 --arch amd64 --rev fbsd15-reaper --json', 'the JSON contract: struct, arch, revision, size, align, ctassert, fields, leaves'),
   handler: (a) => {
     if (a.action === 'list') {
@@ -75,6 +80,12 @@ export const command: CommandModule = {
         for (const r of rows) process.stdout.write(`${r.struct.padEnd(14)}${r.arch.padEnd(13)}${r.revision.padEnd(15)}${String(r.size).padStart(6)}  ${r.ctassert ? `${r.ctassert.macro} ${r.ctassert.expected}: ${r.ctassert.holds ? 'holds' : 'FAILS'}` : '-'}\n`);
       }
       if (rows.some((r) => r.ctassert && !r.ctassert.holds)) process.exitCode = EXIT_ERROR;
+      return;
+    }
+    if (a.action === 'export') {
+      const struct = (a.struct as string | undefined);
+      if (!struct || !a.arch || !a.rev || !a.lang) throw new UsageError('layout export needs --lang, --struct, --arch and --rev');
+      process.stdout.write(exportLayout(getLayout(struct, a.arch as string, a.rev as string), a.lang as string));
       return;
     }
     if (!a.struct || !a.arch || !a.rev) throw new UsageError('layout show needs <struct>, --arch and --rev');
