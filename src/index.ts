@@ -28,9 +28,12 @@ export * as reaper from './analysis/reaper/index.ts';
 export { KvmkitError, UsageError } from './base/errors.ts';
 
 // The entry points most users start from.
-export { getLayout, computeLayout, revisionNames, archesFor, ARCHES, type StructLayout, type ArchName } from './layout/index.ts';
+export { computeLayout, revisionNames, archesFor, ARCHES, type StructLayout, type ArchName } from './layout/index.ts';
 export { openTypes, structLayoutFromGraph, type TypeGraph } from './debuginfo/index.ts';
 export { readRecordsFile, decodeRecords, encodeRecords, decodeRecord, encodeRecord, recordToJson, recordFromJson, RecordView, detect, type KRecord } from './codec/index.ts';
+// getLayout with the generated record type attached (src/codec/typed.ts): the same function at run time.
+export { typedLayout as getLayout, type RecordOf, type RecordFor, type TypedLayout, type RecordTypes } from './codec/index.ts';
+export type * from './codec/record-types.ts';
 export { loadScenarioFile, buildModel, sysctlKernProc, randomModel, type KernelModel } from './kernel/index.ts';
 export { openImage } from './image/index.ts';
 export { buildImage } from './kstruct/index.ts';

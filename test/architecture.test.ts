@@ -38,3 +38,20 @@ describe('stage order of src/', () => {
     expect(bad).toEqual([]);
   });
 });
+
+describe('the library runs without Node built-ins until it touches a file', () => {
+  // Only the CLI (and the one door, src/base/platform.ts) may import node:* statically; every other
+  // module reaches files through `node.fs`, so a browser bundle of the library resolves.
+  it('no library module imports node:* statically', () => {
+    const src = path.join(REPO, 'src');
+    const bad: string[] = [];
+    for (const f of files(src)) {
+      const rel = path.relative(src, f);
+      if (rel.startsWith(`cli${path.sep}`) || rel === path.join('base', 'platform.ts')) continue;
+      const text = fs.readFileSync(f, 'utf8');
+      for (const m of text.matchAll(/(?:^|\n)\s*(import|export)(?!\s+type\b)[^'"]*?from\s+['"]((?:node:)?(?:fs|os|path|child_process|zlib|url|stream|crypto|worker_threads)(?:\/[a-z]+)?)['"]/g)) bad.push(`${rel} imports ${m[2]}`);
+      for (const m of text.matchAll(/\bimport\(\s*['"](node:[^'"]+)['"]\s*\)/g)) bad.push(`${rel} imports ${m[1]} dynamically`);
+    }
+    expect(bad).toEqual([]);
+  });
+});

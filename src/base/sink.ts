@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import { node } from './platform.ts';
 import { KvmkitError } from './errors.ts';
 
 /** Progress of a long write: units done out of total (pages, for the image writers). */
@@ -13,7 +13,7 @@ export class FileSink {
   pos = 0;
   constructor(readonly path: string) {
     try {
-      this.fd = fs.openSync(path, 'w');
+      this.fd = node.fs.openSync(path, 'w');
     } catch (e) {
       throw new KvmkitError(`cannot create: ${(e as Error).message}`, { file: path });
     }
@@ -22,7 +22,7 @@ export class FileSink {
   write(b: Uint8Array): void {
     let done = 0;
     try {
-      while (done < b.length) done += fs.writeSync(this.fd, b, done, b.length - done, this.pos + done);
+      while (done < b.length) done += node.fs.writeSync(this.fd, b, done, b.length - done, this.pos + done);
     } catch (e) {
       throw new KvmkitError(`cannot write: ${(e as Error).message}`, { file: this.path, offset: this.pos + done });
     }
@@ -41,15 +41,15 @@ export class FileSink {
 
   /** Set the final length (so trailing holes count) and close. */
   finish(): void {
-    fs.ftruncateSync(this.fd, this.pos);
-    fs.closeSync(this.fd);
+    node.fs.ftruncateSync(this.fd, this.pos);
+    node.fs.closeSync(this.fd);
     this.fd = -1;
   }
 
   /** Close after a failure and remove the partial file. */
   abort(): void {
-    if (this.fd >= 0) fs.closeSync(this.fd);
+    if (this.fd >= 0) node.fs.closeSync(this.fd);
     this.fd = -1;
-    fs.rmSync(this.path, { force: true });
+    node.fs.rmSync(this.path, { force: true });
   }
 }

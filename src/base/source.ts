@@ -1,8 +1,4 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import * as zlib from 'node:zlib';
-import { spawnSync } from 'node:child_process';
+import { node } from './platform.ts';
 import { checkRead } from './bounds.ts';
 import { KvmkitError, clipText } from './errors.ts';
 
@@ -41,8 +37,8 @@ export class FileSource implements ByteSource {
   private fd: number;
   constructor(readonly name: string, private readonly unlinkOnClose?: string) {
     try {
-      this.fd = fs.openSync(name, 'r');
-      this.size = fs.fstatSync(this.fd).size;
+      this.fd = node.fs.openSync(name, 'r');
+      this.size = node.fs.fstatSync(this.fd).size;
     } catch (e) {
       throw new KvmkitError(`cannot open: ${(e as Error).message}`, { file: name });
     }
@@ -63,7 +59,7 @@ export class FileSource implements ByteSource {
     while (done < length) {
       let n: number;
       try {
-        n = fs.readSync(this.fd, into, at + done, Math.min(READ_CHUNK, length - done), offset + done);
+        n = node.fs.readSync(this.fd, into, at + done, Math.min(READ_CHUNK, length - done), offset + done);
       } catch (e) {
         throw new KvmkitError(`cannot read: ${(e as Error).message}`, { file: this.name, offset: offset + done });
       }
@@ -72,19 +68,19 @@ export class FileSource implements ByteSource {
     }
   }
   close(): void {
-    if (this.fd >= 0) fs.closeSync(this.fd);
+    if (this.fd >= 0) node.fs.closeSync(this.fd);
     this.fd = -1;
-    if (this.unlinkOnClose) fs.rmSync(this.unlinkOnClose, { recursive: true, force: true });
+    if (this.unlinkOnClose) node.fs.rmSync(this.unlinkOnClose, { recursive: true, force: true });
   }
 }
 
 function isGzip(file: string): boolean {
-  const fd = fs.openSync(file, 'r');
+  const fd = node.fs.openSync(file, 'r');
   try {
     const b = Buffer.alloc(2);
-    return fs.readSync(fd, b, 0, 2, 0) === 2 && b[0] === 0x1f && b[1] === 0x8b;
+    return node.fs.readSync(fd, b, 0, 2, 0) === 2 && b[0] === 0x1f && b[1] === 0x8b;
   } finally {
-    fs.closeSync(fd);
+    node.fs.closeSync(fd);
   }
 }
 
@@ -129,20 +125,20 @@ export function maxInflateBytes(env = process.env.KVMKIT_MAX_INFLATE): number {
  * written the first inflated bytes are checked (`accept`), and inflation stops at maxInflateBytes().
  */
 export function openSource(file: string, o: OpenOptions = {}): ByteSource {
-  if (!fs.existsSync(file)) throw new KvmkitError('no such file', { file });
-  if (fs.statSync(file).isDirectory()) throw new KvmkitError('is a directory, not a file', { file });
+  if (!node.fs.existsSync(file)) throw new KvmkitError('no such file', { file });
+  if (node.fs.statSync(file).isDirectory()) throw new KvmkitError('is a directory, not a file', { file });
   if (!isGzip(file)) return new FileSource(file);
   const cap = maxInflateBytes();
   const head = inflatedHead(file);
   if (!(o.accept ?? looksLikeElfOrMinidump)(head)) {
     throw new KvmkitError(`gzip content is not ${o.expected ?? 'a dump or kernel (ELF or minidump)'}: it starts ${hexBytes(head.subarray(0, 16))}; not inflating it`, { file, offset: 0 });
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvmkit-'));
-  const out = path.join(dir, path.basename(file).replace(/\.gz$/, '') || 'inflated');
+  const dir = node.fs.mkdtempSync(node.path.join(node.os.tmpdir(), 'kvmkit-'));
+  const out = node.path.join(dir, node.path.basename(file).replace(/\.gz$/, '') || 'inflated');
   try {
     inflateFileSync(file, out, cap);
   } catch (e) {
-    fs.rmSync(dir, { recursive: true, force: true });
+    node.fs.rmSync(dir, { recursive: true, force: true });
     if (e instanceof KvmkitError) throw e;
     throw new KvmkitError(`gzip data is corrupt or truncated: ${clipText((e as Error).message)}`, { file });
   }
@@ -155,16 +151,16 @@ export function openSource(file: string, o: OpenOptions = {}): ByteSource {
  * gives what that prefix inflates to without needing the rest (at most ~4 MB even for a bomb).
  */
 function inflatedHead(file: string): Uint8Array {
-  const fd = fs.openSync(file, 'r');
+  const fd = node.fs.openSync(file, 'r');
   const prefix = Buffer.alloc(4096);
   let n: number;
   try {
-    n = fs.readSync(fd, prefix, 0, prefix.length, 0);
+    n = node.fs.readSync(fd, prefix, 0, prefix.length, 0);
   } finally {
-    fs.closeSync(fd);
+    node.fs.closeSync(fd);
   }
   try {
-    return zlib.gunzipSync(prefix.subarray(0, n), { finishFlush: zlib.constants.Z_SYNC_FLUSH }).subarray(0, HEAD_BYTES);
+    return node.zlib.gunzipSync(prefix.subarray(0, n), { finishFlush: node.zlib.constants.Z_SYNC_FLUSH }).subarray(0, HEAD_BYTES);
   } catch (e) {
     throw new KvmkitError(`gzip data is corrupt: ${clipText((e as Error).message)}`, { file, offset: 0 });
   }
@@ -190,7 +186,7 @@ pipeline(fs.createReadStream(process.argv[1]), zlib.createGunzip(), count, fs.cr
 });`;
 
 function inflateFileSync(input: string, output: string, cap: number): void {
-  const r = spawnSync(process.execPath, ['-e', INFLATE_SCRIPT, input, output, String(cap)], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 20 });
+  const r = node.childProcess.spawnSync(process.execPath, ['-e', INFLATE_SCRIPT, input, output, String(cap)], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 20 });
   if (r.error) throw r.error;
   if (r.status === 3) throw new KvmkitError(`gzip data inflates to more than ${cap} bytes (the KVMKIT_MAX_INFLATE limit); stopped there`, { file: input });
   if (r.status !== 0) throw new Error(r.stderr.trim() || `inflater exited with status ${r.status}`);

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import yargs, { type Arguments, type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT_USAGE } from './exit.ts';
@@ -21,15 +21,32 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const files = fs.readdirSync(path.join(here, 'commands')).filter((f) => f.endsWith('.ts')).sort();
+const ext = path.extname(fileURLToPath(import.meta.url)); // .ts in a checkout, .js in the package
+const argv = hideBin(process.argv);
+
+/** `--version` needs no command module: answered from package.json before anything else loads. */
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  const pkg = JSON.parse(fs.readFileSync(path.join(here, ...(ext === '.js' ? ['..', '..', '..'] : ['..', '..']), 'package.json'), 'utf8')) as { version: string };
+  process.stdout.write(`kvmkit ${pkg.version}\n`);
+  process.exit(0);
+}
+
+/**
+ * Commands load lazily: a command lives in commands/<its first word>.<ext>, so `kvmkit ps …` imports
+ * only ps and what it uses. With no command, `--help`, or a word no file is named after, every
+ * command is loaded so yargs can list them (or suggest the nearest one).
+ */
+const all = fs.readdirSync(path.join(here, 'commands')).filter((f) => f.endsWith(ext) && !f.endsWith('.d.ts')).sort();
+const first = argv.find((a) => !a.startsWith('-'));
+const chosen = first !== undefined && all.includes(first + ext) ? [first + ext] : all;
 const commands: CommandModule[] = [];
-for (const f of files) {
-  const mod = (await import(path.join(here, 'commands', f))) as { command?: CommandModule; commands?: CommandModule[] };
+for (const f of chosen) {
+  const mod = (await import(pathToFileURL(path.join(here, 'commands', f)).href)) as { command?: CommandModule; commands?: CommandModule[] };
   if (mod.command) commands.push(mod.command);
   if (mod.commands) commands.push(...mod.commands);
 }
 
-let cli = yargs(hideBin(process.argv))
+let cli = yargs(argv)
   .scriptName('kvmkit')
   .usage('$0 <command> [options]\n\nDecode, produce and check FreeBSD kinfo_proc records and kernel crash-dump images.')
   .strict()

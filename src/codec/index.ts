@@ -1,5 +1,6 @@
 import type { StructLayout } from '../layout/index.ts';
 import { codecFor } from './generated.ts';
+import type { RecordFor } from './typed.ts';
 import type { KRecord } from './values.ts';
 
 export * from './values.ts';
@@ -9,12 +10,14 @@ export * from './json.ts';
 export * from './records.ts';
 export * from './core.ts';
 export * from './detect.ts';
+export * from './typed.ts';
+export type * from './record-types.ts';
 export { codecFor, compiledCodec, interpretedCodec, codegenAvailable, type Codec } from './generated.ts';
 export { restructureCodec } from './restructure-codec.ts';
 
 /** Decode one record at `offset` with the fastest codec available. */
-export function decodeRecord(layout: StructLayout, bytes: Uint8Array, offset = 0): KRecord {
-  return codecFor(layout).decode(bytes, offset);
+export function decodeRecord<L extends StructLayout>(layout: L, bytes: Uint8Array, offset = 0): RecordFor<L> {
+  return codecFor(layout).decode(bytes, offset) as RecordFor<L>;
 }
 
 /** Encode one record (into `out` at `offset`, or a new buffer). */

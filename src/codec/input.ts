@@ -5,16 +5,17 @@ import { getLayout, type StructLayout } from '../layout/index.ts';
 import { isElf, readProcstatNote } from './core.ts';
 import { detect, DETECT_HEAD_BYTES, type Candidate } from './detect.ts';
 import { decodeRecords, wholeRecords } from './records.ts';
+import type { RecordOf } from './typed.ts';
 import type { KRecord } from './values.ts';
 
-export interface RecordsInput {
+export interface RecordsInput<T = KRecord> {
   file: string;
   kind: 'core' | 'raw';
   layout: StructLayout;
   bytes: Uint8Array;
   /** File offset of the first record. */
   offset: number;
-  records: KRecord[];
+  records: T[];
   /** When the layout was detected: every candidate, best first (more than one = ambiguous). */
   candidates?: Candidate[];
   truncated?: { wholeRecords: number; trailingBytes: number };
@@ -139,6 +140,8 @@ function recordStream(src: ByteSource, file: string, opts: ReadOptions): RecordS
  * Read records into memory at once (the library call for ordinary inputs; at most 1 GiB of records —
  * stream larger ones with openRecordsFile).
  */
+export function readRecordsFile<S extends string, A extends string, R extends string>(file: string, opts: ReadOptions & { struct: S; arch: A; rev: R }): RecordsInput<RecordOf<S, R, A>>;
+export function readRecordsFile(file: string, opts?: ReadOptions): RecordsInput;
 export function readRecordsFile(file: string, opts: ReadOptions = {}): RecordsInput {
   const s = openRecordsFile(file, opts);
   try {

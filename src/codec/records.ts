@@ -1,11 +1,12 @@
 import { KvmkitError } from '../base/errors.ts';
 import type { StructLayout } from '../layout/index.ts';
 import { codecFor } from './generated.ts';
+import type { RecordFor } from './typed.ts';
 import type { KRecord } from './values.ts';
 
-export interface DecodedRecords {
+export interface DecodedRecords<T = KRecord> {
   layout: StructLayout;
-  records: KRecord[];
+  records: T[];
   /** Set when the input ended inside a record and the caller allowed a partial result. */
   truncated?: { wholeRecords: number; trailingBytes: number };
 }
@@ -32,7 +33,7 @@ export function wholeRecords(layout: StructLayout, length: number, opts: DecodeO
   return { whole, rest };
 }
 
-export function decodeRecords(layout: StructLayout, bytes: Uint8Array, opts: DecodeOptions = {}): DecodedRecords {
+export function decodeRecords<L extends StructLayout>(layout: L, bytes: Uint8Array, opts: DecodeOptions = {}): DecodedRecords<RecordFor<L>> {
   const { whole, rest } = wholeRecords(layout, bytes.length, opts);
   const codec = codecFor(layout);
   const first = opts.firstRecord ?? 0;
@@ -45,7 +46,7 @@ export function decodeRecords(layout: StructLayout, bytes: Uint8Array, opts: Dec
       throw e;
     }
   }
-  return { layout, records, truncated: rest ? { wholeRecords: whole, trailingBytes: rest } : undefined };
+  return { layout, records: records as RecordFor<L>[], truncated: rest ? { wholeRecords: whole, trailingBytes: rest } : undefined };
 }
 
 export function encodeRecords(layout: StructLayout, records: KRecord[], firstRecord = 0): Uint8Array {

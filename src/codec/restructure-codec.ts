@@ -100,7 +100,12 @@ function build(nodes: PlanNode[], size: number, base: number, pads: { off: numbe
   return new r.Struct(fields);
 }
 
-export interface RestructureCodec { decode(b: Uint8Array, offset?: number): KRecord; encode(rec: KRecord, out?: Uint8Array, offset?: number): Uint8Array; struct: r.Struct }
+export interface RestructureCodec {
+  decode(b: Uint8Array, offset?: number): KRecord;
+  encode(rec: KRecord, out?: Uint8Array, offset?: number): Uint8Array;
+  /** The r.Struct itself, typed loosely: restructure ships no declarations and ours (src/types) stay private to the build. */
+  struct: { size(value?: unknown, parent?: unknown): number };
+}
 
 export function restructureCodec(layout: StructLayout): RestructureCodec {
   const plan = planFor(layout);

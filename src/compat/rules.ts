@@ -1,7 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { KvmkitError } from '../base/errors.ts';
-import { LAYOUTS_DIR } from '../layout/index.ts';
+import { LAYOUT_FILES, layoutData } from '../layout/index.ts';
 
 /**
  * The per-revision rule table of freebsd32_kinfo_proc_out (spec §2.6), read from the shared
@@ -25,18 +23,10 @@ interface RevisionEntry {
 }
 interface CopyoutFile { conversions: Record<Conversion, string>; revisions: Record<string, RevisionEntry> }
 
-export const COMPAT_COPYOUT_FILE = path.join(LAYOUTS_DIR, 'compat-copyout.json');
+export const COMPAT_COPYOUT_FILE = LAYOUT_FILES.compatCopyout.path;
 
-let fileCache: CopyoutFile | undefined;
 function table(): CopyoutFile {
-  if (!fileCache) {
-    try {
-      fileCache = JSON.parse(fs.readFileSync(COMPAT_COPYOUT_FILE, 'utf8')) as CopyoutFile;
-    } catch (e) {
-      throw new KvmkitError(`cannot read the compat copyout table: ${(e as Error).message}`, { file: COMPAT_COPYOUT_FILE });
-    }
-  }
-  return fileCache;
+  return layoutData<CopyoutFile>(LAYOUT_FILES.compatCopyout);
 }
 
 export interface CopyoutRules {

@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import { node } from '../base/platform.ts';
 import { KvmkitError } from '../base/errors.ts';
 import { ET_EXEC, EM_386, EM_AARCH64, EM_X86_64, SHT_STRTAB, SHT_SYMTAB } from '../base/elf.ts';
 import type { ImageArch } from './image.ts';
@@ -152,7 +152,7 @@ export function buildKernelElf(o: KernelElfOptions): Uint8Array {
 
 export function writeKernelElf(path: string, o: KernelElfOptions): void {
   try {
-    fs.writeFileSync(path, buildKernelElf(o));
+    node.fs.writeFileSync(path, buildKernelElf(o));
   } catch (e) {
     if (e instanceof KvmkitError) throw e;
     throw new KvmkitError(`cannot write kernel ELF: ${(e as Error).message}`, { file: path });

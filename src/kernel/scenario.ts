@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import { node } from '../base/platform.ts';
 import { archDef, isArch, type ArchName } from '../layout/index.ts';
 import {
   P_KPROC, P_SYSTEM, TDI_IWAIT, TDI_LOCK, TDI_SLEEPING, TDI_SUSPENDED, TDI_SWAPPED, TDS_CAN_RUN, TDS_INACTIVE,
@@ -186,7 +186,7 @@ const STATES: Record<string, [number, number]> = {
 export function loadScenarioFile(file: string, arch: string): KernelModel {
   let json: unknown;
   try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    json = JSON.parse(node.fs.readFileSync(file, 'utf8'));
   } catch (e) {
     throw new ScenarioError(`cannot read scenario: ${(e as Error).message}`, { file });
   }

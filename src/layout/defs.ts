@@ -1,6 +1,4 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { LAYOUT_FILES, REVISION_FILES, type LayoutFile } from './data.ts';
 import { KvmkitError } from '../base/errors.ts';
 import { previewValue } from '../base/preview.ts';
 
@@ -8,8 +6,6 @@ import { previewValue } from '../base/preview.ts';
  * Loading of the declarative definitions in layouts/. Nothing here knows an offset: it reads ABI
  * facts, typedef chains, struct bodies (C member declarations) and asserted sizes.
  */
-export const LAYOUTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../layouts');
-
 export const ARCHES = ['amd64', 'i386', 'arm64', 'armv7', 'powerpc', 'powerpc64', 'powerpc64le', 'riscv64'] as const;
 export type ArchName = (typeof ARCHES)[number];
 
@@ -39,17 +35,14 @@ export interface RevisionDef {
   kernel?: string;
 }
 
-function readJson<T>(file: string): T {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
-  } catch (e) {
-    throw new KvmkitError(`cannot read layout definition: ${(e as Error).message}`, { file });
-  }
+/** A layouts/ file's data as T. (Its shape is the file's contract; the layout engine checks what it uses.) */
+export function layoutData<T>(f: LayoutFile): T {
+  return f.data as T;
 }
 
 let archCache: Record<ArchName, ArchDef> | undefined;
 export function archDefs(): Record<ArchName, ArchDef> {
-  return (archCache ??= readJson<{ arches: Record<ArchName, ArchDef> }>(path.join(LAYOUTS_DIR, 'arches.json')).arches);
+  return (archCache ??= layoutData<{ arches: Record<ArchName, ArchDef> }>(LAYOUT_FILES.arches).arches);
 }
 
 export function isArch(a: string): a is ArchName {
@@ -65,7 +58,7 @@ interface TypedefFile { common: Record<string, string>; ILP32: Record<string, st
 let typedefCache: TypedefFile | undefined;
 /** The typedef table in force for an arch: common, then data model, then the arch's own overrides. */
 export function typedefsFor(arch: ArchName): Record<string, string> {
-  typedefCache ??= readJson<TypedefFile>(path.join(LAYOUTS_DIR, 'typedefs.json'));
+  typedefCache ??= layoutData<TypedefFile>(LAYOUT_FILES.typedefs);
   const t = typedefCache;
   return { ...t.common, ...t[archDefs()[arch].model], ...(t.arches[arch] ?? {}) };
 }
@@ -73,13 +66,12 @@ export function typedefsFor(arch: ArchName): Record<string, string> {
 interface CommonStructs { constants: Record<string, number>; structs: Record<string, string[]> }
 let commonCache: CommonStructs | undefined;
 export function commonStructs(): CommonStructs {
-  return (commonCache ??= readJson<CommonStructs>(path.join(LAYOUTS_DIR, 'structs.json')));
+  return (commonCache ??= layoutData<CommonStructs>(LAYOUT_FILES.structs));
 }
 
 const revCache = new Map<string, RevisionDef>();
 export function revisionNames(): string[] {
-  const dir = path.join(LAYOUTS_DIR, 'revisions');
-  const names = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
+  const names = Object.keys(REVISION_FILES);
   // Oldest first: a revision comes after its base.
   const defs = new Map(names.map((n) => [n, loadRevision(n)]));
   const order: string[] = [];
@@ -130,12 +122,9 @@ export function validateRevision(json: unknown, file: string): RevisionDef {
 export function loadRevision(name: string): RevisionDef {
   const hit = revCache.get(name);
   if (hit) return hit;
-  const file = path.join(LAYOUTS_DIR, 'revisions', `${name}.json`);
-  if (!fs.existsSync(file)) {
-    const known = fs.readdirSync(path.join(LAYOUTS_DIR, 'revisions')).map((f) => f.replace(/\.json$/, ''));
-    throw new KvmkitError(`unknown revision "${name}" (known: ${known.join(', ')})`, { revision: name });
-  }
-  const def = validateRevision(readJson<unknown>(file), file);
+  const f = Object.hasOwn(REVISION_FILES, name) ? REVISION_FILES[name] : undefined;
+  if (!f) throw new KvmkitError(`unknown revision "${name}" (known: ${Object.keys(REVISION_FILES).join(', ')})`, { revision: name });
+  const def = validateRevision(f.data, f.path);
   revCache.set(name, def);
   return def;
 }

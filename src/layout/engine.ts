@@ -1,8 +1,7 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { KvmkitError, UsageError } from '../base/errors.ts';
 import { parseDecl, evalCount, LAYOUT_LIMITS, type Decl } from './decl.ts';
-import { archDef, commonStructs, isArch, LAYOUTS_DIR, loadRevision, typedefsFor, type ArchName, type RevisionDef } from './defs.ts';
+import { KERNEL_FILES } from './data.ts';
+import { archDef, commonStructs, isArch, layoutData, loadRevision, typedefsFor, type ArchName, type RevisionDef } from './defs.ts';
 
 /**
  * The layout engine: from declarations and ABI rules to offsets, as a C compiler lays out a struct.
@@ -120,9 +119,9 @@ const kernelSets = new Map<string, KernelSet>();
 function kernelSet(name: string): KernelSet {
   let s = kernelSets.get(name);
   if (!s) {
-    const file = path.join(LAYOUTS_DIR, 'kernel', `${name}.json`);
-    if (!fs.existsSync(file)) throw new KvmkitError(`revision names kernel layout set "${name}" but ${file} does not exist`);
-    s = JSON.parse(fs.readFileSync(file, 'utf8')) as KernelSet;
+    const f = Object.hasOwn(KERNEL_FILES, name) ? KERNEL_FILES[name] : undefined;
+    if (!f) throw new KvmkitError(`revision names kernel layout set "${name}", which is not in layouts/kernel (known: ${Object.keys(KERNEL_FILES).join(', ')})`);
+    s = layoutData<KernelSet>(f);
     kernelSets.set(name, s);
   }
   return s;

@@ -1,8 +1,6 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { KvmkitError } from '../../base/errors.ts';
 import { EXIT_CHANGES, EXIT_INCOMPATIBLE } from '../../base/exit.ts';
-import { archDef, holes, leavesOfField, LAYOUTS_DIR, type ArchName, type FieldLayout, type Leaf, type StructLayout } from '../../layout/index.ts';
+import { archDef, holes, LAYOUT_FILES, layoutData, leavesOfField, type ArchName, type FieldLayout, type Leaf, type StructLayout } from '../../layout/index.ts';
 import { declType, isSpareField } from './diff.ts';
 import { archesOf, layoutOf, resolveRevision } from './revs.ts';
 import type { CompatFinding, CompatPair, CompatReport, CompatSeverity, CopyoutReport, Placement, RevisionRef } from './types.ts';
@@ -15,7 +13,7 @@ import type { CompatFinding, CompatPair, CompatReport, CompatSeverity, CopyoutRe
  * rules (layouts/compat-copyout.json) say which native fields are ever written into it.
  */
 
-export const COPYOUT_FILE = path.join(LAYOUTS_DIR, 'compat-copyout.json');
+export const COPYOUT_FILE = LAYOUT_FILES.compatCopyout.path;
 
 interface CopyoutRevision {
   source: string;
@@ -31,15 +29,8 @@ export interface CopyoutFile {
   revisions: Record<string, CopyoutRevision>;
 }
 
-let copyoutCache: CopyoutFile | undefined;
 export function loadCopyout(): CopyoutFile {
-  if (copyoutCache) return copyoutCache;
-  try {
-    copyoutCache = JSON.parse(fs.readFileSync(COPYOUT_FILE, 'utf8')) as CopyoutFile;
-  } catch (e) {
-    throw new KvmkitError(`cannot read compat copyout rules: ${(e as Error).message}`, { file: COPYOUT_FILE });
-  }
-  return copyoutCache;
+  return layoutData<CopyoutFile>(LAYOUT_FILES.compatCopyout);
 }
 
 export interface CopyoutRules {

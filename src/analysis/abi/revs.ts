@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import { node } from '../../base/platform.ts';
 import { KvmkitError, UsageError } from '../../base/errors.ts';
 import { ARCHES, computeLayout, getLayout, loadRevision, revisionNames, validateRevision, type ArchName, type RevisionDef, type StructLayout } from '../../layout/index.ts';
 import { ABI_STRUCTS, type AbiStruct, type RevisionRef } from './types.ts';
@@ -7,10 +7,10 @@ import { ABI_STRUCTS, type AbiStruct, type RevisionRef } from './types.ts';
 export function resolveRevision(ref: RevisionRef): RevisionDef {
   if (typeof ref !== 'string') return ref;
   if (ref.endsWith('.json') || ref.includes('/')) {
-    if (!fs.existsSync(ref)) throw new UsageError(`revision file ${ref} does not exist`);
+    if (!node.fs.existsSync(ref)) throw new UsageError(`revision file ${ref} does not exist`);
     let json: unknown;
     try {
-      json = JSON.parse(fs.readFileSync(ref, 'utf8'));
+      json = JSON.parse(node.fs.readFileSync(ref, 'utf8'));
     } catch (e) {
       throw new UsageError(`cannot read revision file ${ref}: ${(e as Error).message}`);
     }

@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import { node } from '../../base/platform.ts';
 import { UsageError } from '../../base/errors.ts';
 import { ARCHES, isArch, type ArchName } from '../../layout/index.ts';
 import type { Suppressed, Suppression } from './types.ts';
@@ -19,7 +19,7 @@ const KEYS = ['struct', 'arch', 'field', 'kind', 'revision', 'reason'] as const;
 export function loadSuppressions(file: string): Suppression[] {
   let json: unknown;
   try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    json = JSON.parse(node.fs.readFileSync(file, 'utf8'));
   } catch (e) {
     throw new UsageError(`cannot read suppressions file ${file}: ${(e as Error).message}`, { file });
   }

@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import { node } from '../../base/platform.ts';
 import { KvmkitError, UsageError } from '../../base/errors.ts';
 import { decodeRecords, readRecordsFile, type KRecord } from '../../codec/index.ts';
 import { KERN_PROC_ALL } from '../../kernel/constants.ts';
@@ -43,14 +43,14 @@ export interface ReaperInput {
 
 export function isScenarioFile(file: string): boolean {
   if (file.endsWith('.json')) return true;
-  const fd = fs.openSync(file, 'r');
+  const fd = node.fs.openSync(file, 'r');
   try {
     const b = Buffer.alloc(64);
-    const n = fs.readSync(fd, b, 0, 64, 0);
+    const n = node.fs.readSync(fd, b, 0, 64, 0);
     // A kinfo_proc record starts with ki_structsize (0x440 / 0x300): never '{'.
     return b.subarray(0, n).toString('latin1').trimStart().startsWith('{');
   } finally {
-    fs.closeSync(fd);
+    node.fs.closeSync(fd);
   }
 }
 
@@ -64,7 +64,7 @@ export function liveRecords(model: KernelModel, opts: { revision?: string; viewe
 }
 
 export async function loadReaperInput(file: string, opts: ReaperInputOptions = {}): Promise<ReaperInput> {
-  if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`, { file });
+  if (!node.fs.existsSync(file)) throw new UsageError(`no such file: ${file}`, { file });
   let records: KRecord[];
   let source: ReaperSource;
   if (opts.kernel !== undefined) {

@@ -4,6 +4,7 @@ import { printJson } from '../output.ts';
 import { UsageError } from '../../base/errors.ts';
 import { openTypes, structLayoutFromGraph, type TypeSource } from '../../debuginfo/index.ts';
 import { EXIT_ERROR } from '../exit.ts';
+import { EXPORT_LANGS, exportLayout } from '../../analysis/export/index.ts';
 
 const STRUCTS = ['kinfo_proc', 'kinfo_proc32'];
 
@@ -64,16 +65,20 @@ export const command: CommandModule = {
   describe: 'List or show the computed layouts of kinfo_proc / kinfo_proc32 (every arch and revision)',
   builder: (y) =>
     y
-      .positional('action', { choices: ['list', 'show'] as const, describe: 'list: every (struct, arch, revision); show: one layout, pahole-style' })
+      .positional('action', { choices: ['list', 'show', 'export'] as const, describe: 'list: every (struct, arch, revision); show: one layout, pahole-style; export: a C/Go/Rust/Python definition with explicit padding and static asserts' })
       .positional('struct', { type: 'string', describe: `struct to show: ${STRUCTS.join(' or ')}, or with --types any struct or union of the file` })
       .option('types', { type: 'string', describe: "read the layouts from this ELF file's own types (CTF .SUNW_ctf, else DWARF .debug_info: a kernel, kernel.debug, module or object)" })
       .option('arch', { type: 'string', choices: [...ARCHES], describe: 'architecture (show)' })
       .option('rev', { type: 'string', describe: `revision (show): ${revisionNames().join(', ')}` })
       .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
+      .option('struct', { type: 'string', describe: 'struct (export; the same as the positional)' })
+      .option('lang', { type: 'string', choices: [...EXPORT_LANGS], describe: 'language (export)' })
       .example('$0 layout list', 'every layout with its size and CTASSERT verdict')
       .example('$0 layout show kinfo_proc --arch armv7 --rev fbsd15', 'offsets, holes and padding on armv7')
       .example('$0 layout show proc --types /usr/lib/debug/boot/kernel/kernel.debug', 'struct proc as the kernel was compiled (arch from the ELF header)')
       .example('$0 layout list --types kernel.debug --json', 'every named struct and union of the file with its size')
+      .example('$0 layout export --lang c --struct kinfo_proc --arch amd64 --rev fbsd15', 'a packed C struct with explicit padding and _Static_assert on sizeof/offsetof')
+      .example('$0 layout export --lang python --struct kinfo_proc32 --arch amd64 --rev fbsd14', 'ctypes structures, asserted at import')
       .example('$0 layout show kinfo_proc32 --arch amd64 --rev fbsd15-reaper --json', 'the JSON contract: struct, arch, revision, size, align, ctassert, fields, leaves'),
   handler: (a) => {
     if (a.types !== undefined) return fromTypes(a.action as string, a.struct as string | undefined, a.types as string, a.json as boolean, a.arch as string | undefined);
@@ -89,6 +94,12 @@ export const command: CommandModule = {
         for (const r of rows) process.stdout.write(`${r.struct.padEnd(14)}${r.arch.padEnd(13)}${r.revision.padEnd(15)}${String(r.size).padStart(6)}  ${r.ctassert ? `${r.ctassert.macro} ${r.ctassert.expected}: ${r.ctassert.holds ? 'holds' : 'FAILS'}` : '-'}\n`);
       }
       if (rows.some((r) => r.ctassert && !r.ctassert.holds)) process.exitCode = EXIT_ERROR;
+      return;
+    }
+    if (a.action === 'export') {
+      const struct = a.struct as string | undefined;
+      if (!struct || !a.arch || !a.rev || !a.lang) throw new UsageError('layout export needs --lang, --struct, --arch and --rev');
+      process.stdout.write(exportLayout(getLayout(struct, a.arch as string, a.rev as string), a.lang as string));
       return;
     }
     if (!a.struct || !a.arch || !a.rev) throw new UsageError('layout show needs <struct>, --arch and --rev (or <struct> and --types <elf>)');

@@ -1,4 +1,4 @@
-import { inflateSync } from 'node:zlib';
+import { node } from '../../base/platform.ts';
 import { checkCount, checkRange, type Origin } from '../../base/bounds.ts';
 import { KvmkitError } from '../../base/errors.ts';
 import {
@@ -109,7 +109,7 @@ export class CtfContainer {
   private inflate(src: Uint8Array, size: number): Uint8Array {
     let out: Buffer;
     try {
-      out = inflateSync(src, { maxOutputLength: Math.max(size, 1) });
+      out = node.zlib.inflateSync(src, { maxOutputLength: Math.max(size, 1) });
     } catch (e) {
       const why = (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE'
         ? `inflates to more than the ${size} bytes its header gives (a decompression bomb?)`

@@ -1,4 +1,4 @@
-import { deflateSync } from 'node:zlib';
+import { node } from '../../base/platform.ts';
 import { KvmkitError } from '../../base/errors.ts';
 import { archDef, type ArchDef } from '../../layout/defs.ts';
 import type { KernelLayouts } from '../../layout/kernel.ts';
@@ -225,7 +225,7 @@ export function buildCtf(layouts: readonly StructLayout[], o: CtfWriteOptions): 
     p += recordSize(g, r);
   });
   data.set(str, stroff);
-  const body = o.compress ? new Uint8Array(deflateSync(data)) : data;
+  const body = o.compress ? new Uint8Array(node.zlib.deflateSync(data)) : data;
   const out = new Uint8Array(CTF_HEADER_SIZE + body.length);
   const h = new DataView(out.buffer);
   h.setUint16(HDR.magic, CTF_MAGIC, le);
