@@ -103,7 +103,15 @@ function scoreRecords(layout: StructLayout, bytes: Uint8Array, count: number, re
   return score - bad * 3;
 }
 
-export function detect(bytes: Uint8Array, opts: { archHints?: ArchName[]; recordSize?: number } = {}): Candidate[] {
+/**
+ * `bytes` may be only the head of the records (`totalLength` says how long they are): lengths are
+ * checked against the total, plausibility against the first 64 records, so a file of any size is
+ * detected from its first ~100 KiB (DETECT_HEAD_BYTES).
+ */
+export const DETECT_HEAD_BYTES = 1 << 17;
+
+export function detect(bytes: Uint8Array, opts: { archHints?: ArchName[]; recordSize?: number; totalLength?: number } = {}): Candidate[] {
+  const total = opts.totalLength ?? bytes.length;
   const out: Candidate[] = [];
   const revs = revisionNames();
   for (const struct of STRUCTS) {
@@ -111,14 +119,14 @@ export function detect(bytes: Uint8Array, opts: { archHints?: ArchName[]; record
       for (const arch of archesFor(revision, struct)) {
         const layout = getLayout(struct, arch, revision);
         if (opts.recordSize !== undefined && opts.recordSize !== layout.size) continue;
-        if (bytes.length < layout.size || bytes.length % layout.size !== 0) continue;
+        if (total < layout.size || total % layout.size !== 0 || bytes.length < layout.size) continue;
         const reasons: string[] = [];
         const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
         const sz = dv.getInt32(0, layout.littleEndian);
         if (sz === layout.size) reasons.push(`ki_structsize ${sz} in ${layout.littleEndian ? 'little' : 'big'}-endian order`);
         else if (sz === 0) reasons.push('ki_structsize 0 (libkvm dead-kernel record); length divides evenly');
         else continue;
-        let score = scoreRecords(layout, bytes, bytes.length / layout.size, reasons);
+        let score = scoreRecords(layout, bytes, Math.min(total, bytes.length - (bytes.length % layout.size)) / layout.size, reasons);
         if (opts.archHints?.length) {
           const idx = opts.archHints.indexOf(arch);
           if (idx >= 0) {

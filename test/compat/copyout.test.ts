@@ -130,10 +130,11 @@ describe('a real compat record: ../shared/corpus/user-cores/x86-32-freebsd.core'
   const core = path.resolve(ROOT, '../shared/corpus/user-cores/x86-32-freebsd.core');
   const present = fs.existsSync(core);
   it.skipIf(!present)('copyout of the matching native record reproduces its bytes (fbsd14 rules)', () => {
-    const note = new ElfFile(openSource(core)).notes().find((n) => n.name === 'FreeBSD' && n.type === 8)!;
-    const size = new DataView(note.desc.buffer, note.desc.byteOffset).getInt32(0, true);
+    const elf = new ElfFile(openSource(core));
+    const desc = elf.noteDesc(elf.findNote('FreeBSD', 8)!);
+    const size = new DataView(desc.buffer, desc.byteOffset).getInt32(0, true);
     expect(size).toBe(768);
-    const real = note.desc.subarray(4, 4 + size);
+    const real = desc.subarray(4, 4 + size);
     const plan = copyoutPlan('amd64', 'fbsd14');
     const cv = new RecordView(plan.compat, real.slice());
     // Native record: the compat values, plus invented amd64 kernel pointers where PTRTRIM made 0.

@@ -1,8 +1,7 @@
-import * as fs from 'node:fs';
 import type { CommandModule } from 'yargs';
-import { KvmkitError } from '../../base/errors.ts';
 import { abiDiff, formatDiff, formatDiffStat, loadSuppressions, renderDiffHtml, ABI_STRUCTS } from '../../analysis/abi/index.ts';
 import { printJson } from '../output.ts';
+import { prepareOutput, writeOutput } from '../output-file.ts';
 
 interface Args {
   struct: string;
@@ -65,15 +64,10 @@ export const command: CommandModule<object, Args> = {
       .option('html', { type: 'string', describe: 'also write a self-contained HTML byte-map page to this file' })
       .epilogue(EPILOGUE) as never,
   handler: (argv) => {
+    const html = argv.html !== undefined ? prepareOutput(argv.html, 'html') : undefined;
     const suppressions = argv.suppressions ? loadSuppressions(argv.suppressions) : undefined;
     const report = abiDiff({ struct: argv.struct, from: argv.from, to: argv.to, arches: argv.arch, suppressions });
-    if (argv.html) {
-      try {
-        fs.writeFileSync(argv.html, renderDiffHtml(report, argv.from, argv.to));
-      } catch (e) {
-        throw new KvmkitError(`cannot write HTML report: ${(e as Error).message}`, { file: argv.html });
-      }
-    }
+    if (html) writeOutput(html, renderDiffHtml(report, argv.from, argv.to));
     if (argv.json) printJson(report);
     else process.stdout.write((argv.stat ? formatDiffStat(report) : formatDiff(report)) + '\n');
     process.exitCode = report.exitCode;
