@@ -14,7 +14,7 @@ export const command: CommandModule<object, Args> = {
   builder: (y) => y
     .positional('file', { type: 'string', describe: 'native kinfo_proc records (e.g. from `kvmkit sysctl -o`)' })
     .option('arch', { type: 'string', demandOption: true, describe: '64-bit arch with a 32-bit ABI: amd64, arm64, powerpc64, powerpc64le' })
-    .option('rev', { type: 'string', demandOption: true, describe: 'layout revision: fbsd14, fbsd15, fbsd15-reaper' })
+    .option('rev', { type: 'string', demandOption: true, describe: 'layout revision: fbsd14, fbsd15, main-a48e98c9, fbsd15-reaper' })
     .option('o', { type: 'string', describe: 'output file for the kinfo_proc32 records' })
     .option('uncopied', { type: 'boolean', default: false, describe: 'list the kinfo_proc32 fields this revision\'s copyout never writes, and the native fields that never reach 32-bit callers' })
     .option('json', { type: 'boolean', default: false, describe: 'with --uncopied: print JSON' })

@@ -21,7 +21,7 @@ export const command: CommandModule<object, Args> = {
     .option('threads', { type: 'boolean', default: false, describe: 'per-thread records (the _td node; kern.proc.all is always per thread)' })
     .option('compat32', { type: 'boolean', default: false, describe: 'the caller is a 32-bit process (SCTL_MASK32): kinfo_proc32 records via the freebsd32 copyout' })
     .option('arch', { type: 'string', demandOption: true, describe: 'amd64, i386, arm64, armv7, powerpc, powerpc64, powerpc64le, riscv64' })
-    .option('rev', { type: 'string', demandOption: true, describe: 'layout revision: fbsd14, fbsd15, fbsd15-reaper' })
+    .option('rev', { type: 'string', demandOption: true, describe: 'layout revision: fbsd14, fbsd15, main-a48e98c9, fbsd15-reaper' })
     .option('o', { type: 'string', describe: 'write the raw record bytes to this file' })
     .option('json', { type: 'boolean', default: false, describe: 'print the records as JSON keyed by C field names (pointers "0x…", 64-bit beyond 2^53 as strings)' })
     .option('jail', { type: 'number', describe: 'the caller runs in this jail (visibility and ki_jid are viewer-relative)' })
