@@ -14,6 +14,8 @@ function describe(c: Candidate): string {
   return `${c.struct} ${c.arch} ${c.revision} (score ${c.score}: ${c.reasons.join('; ') || 'no evidence either way'})`;
 }
 
+const PRINT_BATCH = 256;
+
 /** Whether any pid repeats (per-thread records): one pass over ki_pid only, stopping at the first repeat. */
 function hasThreads(s: RecordStream): boolean {
   const seen = new Set<number>();
@@ -37,7 +39,8 @@ function printRecords(s: RecordStream, json: boolean): void {
   const threads = !json && hasThreads(s);
   if (json) process.stdout.write(s.count ? '[\n  ' : '[]\n');
   else process.stdout.write(`${s.count} record(s) of struct ${layout.struct}, ${layout.arch}, ${layout.revision} (${layout.size} bytes each)\n${tableHeader(threads)}\n${s.count ? '' : '\n'}`);
-  for (const c of s.chunks()) {
+  // 256 records at a time: decoded records are large objects, and a small batch keeps the peak low.
+  for (const c of s.chunks(PRINT_BATCH)) {
     const recs = decodeRecords(layout, c.bytes, { file: s.file, baseOffset: c.offset, firstRecord: c.first }).records;
     if (json) {
       const last = c.first + recs.length === s.count;
