@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { KvmkitError, UsageError } from '../../base/errors.ts';
-import { CHUNK_BYTES, DETECT_HEAD_BYTES, decodeRecords, detect, encodeRecords, jsonArrayItems, openRecordsFile, recordFromJson, recordToJson, RecordView, type Candidate, type KRecord, type RecordStream } from '../../codec/index.ts';
+import { DETECT_HEAD_BYTES, decodeRecords, detect, encodeRecords, jsonArrayItems, openRecordsFile, recordFromJson, recordToJson, RecordView, type Candidate, type KRecord, type RecordStream } from '../../codec/index.ts';
 import { FileSink } from '../../base/sink.ts';
 import { isElf, readProcstatNote } from '../../codec/core.ts';
 import { openSource } from '../../base/source.ts';
@@ -55,7 +55,8 @@ function encodeJsonFile(file: string, layout: StructLayout, out: string): number
   const sink = new FileSink(out);
   let count = 0;
   try {
-    const per = Math.max(1, Math.floor(CHUNK_BYTES / layout.size));
+    // Parsed records are large JS objects: batches of PRINT_BATCH keep them few (a 4 MiB batch peaked at 330 MB).
+    const per = PRINT_BATCH;
     let batch: KRecord[] = [];
     const flush = () => {
       sink.write(encodeRecords(layout, batch, count - batch.length));
