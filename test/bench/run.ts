@@ -19,7 +19,7 @@ const sections: Section[] = [
   },
 ];
 
-for (const mod of ['./images.ts', './kvm.ts', './abi.ts', './dwarf.ts', './ctf.ts', './startup.ts']) {
+for (const mod of ['./images.ts', './kvm.ts', './abi.ts', './streaming.ts', './dwarf.ts', './ctf.ts', './startup.ts']) {
   try {
     const m = (await import(mod)) as { section?: Section };
     if (m.section) sections.push(m.section);

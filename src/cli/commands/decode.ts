@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { KvmkitError, UsageError } from '../../base/errors.ts';
-import { CHUNK_BYTES, DETECT_HEAD_BYTES, decodeRecords, detect, encodeRecords, jsonArrayItems, openRecordsFile, recordFromJson, recordToJson, RecordView, type Candidate, type KRecord, type RecordStream } from '../../codec/index.ts';
+import { DETECT_HEAD_BYTES, decodeRecords, detect, encodeRecords, jsonArrayItems, openRecordsFile, recordFromJson, recordToJson, RecordView, type Candidate, type KRecord, type RecordStream } from '../../codec/index.ts';
 import { isElf, readProcstatNote } from '../../codec/core.ts';
 import { openSource } from '../../base/source.ts';
 import { ARCHES, getLayout, revisionNames, type StructLayout } from '../../layout/index.ts';
@@ -13,6 +13,8 @@ const STRUCTS = ['kinfo_proc', 'kinfo_proc32'];
 function describe(c: Candidate): string {
   return `${c.struct} ${c.arch} ${c.revision} (score ${c.score}: ${c.reasons.join('; ') || 'no evidence either way'})`;
 }
+
+const PRINT_BATCH = 256;
 
 /** Whether any pid repeats (per-thread records): one pass over ki_pid only, stopping at the first repeat. */
 function hasThreads(s: RecordStream): boolean {
@@ -37,7 +39,8 @@ function printRecords(s: RecordStream, json: boolean): void {
   const threads = !json && hasThreads(s);
   if (json) process.stdout.write(s.count ? '[\n  ' : '[]\n');
   else process.stdout.write(`${s.count} record(s) of struct ${layout.struct}, ${layout.arch}, ${layout.revision} (${layout.size} bytes each)\n${tableHeader(threads)}\n${s.count ? '' : '\n'}`);
-  for (const c of s.chunks()) {
+  // 256 records at a time: decoded records are large objects, and a small batch keeps the peak low.
+  for (const c of s.chunks(PRINT_BATCH)) {
     const recs = decodeRecords(layout, c.bytes, { file: s.file, baseOffset: c.offset, firstRecord: c.first }).records;
     if (json) {
       const last = c.first + recs.length === s.count;
@@ -51,7 +54,8 @@ function encodeJsonFile(file: string, layout: StructLayout, write: (b: Uint8Arra
   const src = openSource(file, { accept: (h) => /^\s*\[/.test(Buffer.from(h).toString('latin1')), expected: 'a JSON array' });
   let count = 0;
   try {
-    const per = Math.max(1, Math.floor(CHUNK_BYTES / layout.size));
+    // Parsed records are large JS objects: batches of PRINT_BATCH keep them few (a 4 MiB batch peaked at 330 MB).
+    const per = PRINT_BATCH;
     let batch: KRecord[] = [];
     const flush = () => {
       write(encodeRecords(layout, batch, count - batch.length));
