@@ -1,3 +1,5 @@
+import { followChain } from '../base/chain.ts';
+import { KvmkitError } from '../base/errors.ts';
 import type { Leaf } from '../layout/index.ts';
 import type { RecordView } from '../codec/index.ts';
 import { cputick2usec, calcru1, procRux, rufetch, threadRux, timevalAdd, usecToTimeval, zeroRuCounters, type RuCounters } from './calcru.ts';
@@ -112,20 +114,34 @@ function sessLeader(p: Proc): boolean {
 }
 
 /** proc_realparent(p): see sim.ts for how the orphan list is kept; here only read. */
+/**
+ * A model read back from a dump can hold links no kernel would (NULL where the kernel never has
+ * one, loops): these walks refuse them with the process and the field, instead of a TypeError or
+ * a loop without end.
+ */
+function linked(p: Proc | null | undefined, from: Proc, field: string): Proc {
+  if (!p) throw new KvmkitError(`${field} of pid ${from.p_pid} is NULL where the kernel always has a process`, { field, address: from.addr });
+  return p;
+}
+
 export function procRealparent(model: KernelModel, child: Proc): Proc {
-  if (!(child.p_treeflag & 0x1 /* P_TREE_ORPHANED */)) return child.p_pptr!.p_pid === child.p_oppid ? child.p_pptr! : child.p_reaper;
+  if (!(child.p_treeflag & 0x1 /* P_TREE_ORPHANED */)) {
+    const pp = linked(child.p_pptr, child, 'p_pptr');
+    return pp.p_pid === child.p_oppid ? pp : linked(child.p_reaper, child, 'p_reaper');
+  }
   for (const q of model.procs.values()) if (q.p_orphans.includes(child)) return q;
-  return child.p_reaper;
+  return linked(child.p_reaper, child, 'p_reaper');
 }
 
 /** jobc_reaper / jobc_parent / pgrp_calc_jobc (spec §2.4 ki_jobc). */
 export function pgrpCalcJobc(model: KernelModel, pg: Pgrp): number {
+  // jobc_reaper: up the reaper chain past reapers whose group exited (followChain: bounded, a loop is reported).
   const jobcReaper = (p: Proc): Proc => {
-    let pp = p;
-    for (;;) {
-      pp = pp.p_reaper;
-      if (pp.p_reaper === pp || (pp.p_treeflag & P_TREE_GRPEXITED) === 0) return pp;
-    }
+    const chain = followChain(linked(p.p_reaper, p, 'p_reaper'), (pp) => {
+      if (pp.p_reaper === pp || (pp.p_treeflag & P_TREE_GRPEXITED) === 0) return undefined;
+      return linked(pp.p_reaper, pp, 'p_reaper');
+    }, { what: `the reaper chain of pid ${p.p_pid}`, limit: model.procs.size + 2, show: (q) => String(q.p_pid), context: { field: 'p_reaper', address: p.addr } });
+    return chain[chain.length - 1];
   };
   const jobcParent = (p: Proc): Proc => {
     const pp = procRealparent(model, p);

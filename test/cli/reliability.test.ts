@@ -11,7 +11,10 @@ import { prepareOutput, writeOutput } from '../../src/cli/output-file.ts';
 import { decodeRecords } from '../../src/codec/index.ts';
 import { ReaperView } from '../../src/analysis/reaper/index.ts';
 import { abiDiff } from '../../src/analysis/abi/index.ts';
-import { buildModel, randomModel } from '../../src/kernel/index.ts';
+import { buildModel, loadScenarioFile, randomModel } from '../../src/kernel/index.ts';
+import { KERN_PROC_PROC } from '../../src/kernel/constants.ts';
+import { buildImage } from '../../src/kstruct/index.ts';
+import { openKvm } from '../../src/kvm/index.ts';
 import { getLayout, LAYOUT_LIMITS } from '../../src/layout/index.ts';
 
 /** Issue 14 items 3–6: cycles and depth, work caps, output paths, the one error policy. */
@@ -172,5 +175,24 @@ describe('cycles (reaper links)', () => {
     expect(() => view.kill(500)).toThrow(KvmkitError);
     expect(() => view.kill(500)).toThrow(/the reaper chain of pid 520 is a cycle: it comes back to 520 after 2 step\(s\) \(520 -> 500 -> 520\)/);
     expect(view.check().join('\n')).toMatch(/cycle/);
+  });
+});
+
+describe('cycles and NULLs (process group walks over a dump)', () => {
+  it('every p_pgrp pointing at its own proc: a KvmkitError naming the field, not a TypeError (issue 14)', async () => {
+    const m = loadScenarioFile(path.join(ROOT, 'dumps/scenarios/login-session.json'), 'amd64');
+    for (const p of m.allproc) (p as unknown as { p_pgrp: unknown }).p_pgrp = p;
+    const vmcore = path.join(tmp, 'pgrp-self.core');
+    const kernel = path.join(tmp, 'pgrp-self.kernel');
+    buildImage(m, { format: 'amd64-minidump', vmcore, kernel, revision: 'fbsd15-reaper' });
+    for (const mode of ['exact', 'libkvm'] as const) {
+      const kd = await openKvm(vmcore, kernel);
+      try {
+        expect(() => kd.getProcs(KERN_PROC_PROC, 0, { mode, strict: true })).toThrow(KvmkitError);
+        expect(() => kd.getProcs(KERN_PROC_PROC, 0, { mode, strict: true })).toThrow(/is NULL where the kernel always has a process \[field p_(reaper|pptr), address 0x/);
+      } finally {
+        kd.close();
+      }
+    }
   });
 });

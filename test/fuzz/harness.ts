@@ -73,7 +73,11 @@ async function libraryRange(seedsFile: string, seeds: Seed[], o: FuzzOptions, st
             clearTimeout(timer);
             ran++;
             current = undefined;
-            if (m.crash) failures.push(failure(seeds, o, m.done, 'crash', m.crash));
+            if (o.log && ran % 100 === 0) o.log(`library: ${ran} cases`);
+            if (m.crash) {
+              failures.push(failure(seeds, o, m.done, 'crash', m.crash));
+              o.log?.(`#${m.done} crash: ${m.crash.split('\n').slice(0, 3).join(' | ')}`);
+            }
           }
         }
       });
@@ -90,6 +94,7 @@ async function libraryRange(seedsFile: string, seeds: Seed[], o: FuzzOptions, st
         ran++;
         const oom = /heap out of memory|Allocation failed/i.test(stderr);
         failures.push(failure(seeds, o, current, reason === 'hang' ? 'hang' : oom ? 'memory' : 'crash', reason === 'hang' ? `no answer after ${o.timeoutMs} ms` : stderr));
+        o.log?.(`#${current} ${reason ?? (oom ? 'memory' : 'died')}: ${makeCase(seeds, o.seed, current, o.cliEvery).seed.name}`);
         for (const f of fs.readdirSync(work)) fs.rmSync(path.join(work, f), { recursive: true, force: true });
         resolve({ next: current + 1 });
       });
