@@ -122,6 +122,9 @@ export interface KernelSet {
   arches?: Partial<Record<ArchName, { structs?: Record<string, string[]>; unions?: Record<string, string[]>; attributes?: Record<string, StructAttrs>; unverified?: Record<string, string> }>>;
   sources?: Record<string, string>;
   unverified?: Record<string, string>;
+  /** The FreeBSD release, and the osreldate (__FreeBSD_version) range the set stands for. */
+  release?: string;
+  osreldate?: [number, number];
 }
 
 function resolveConstants(src: Record<string, ConstValue> | undefined, arch: ArchName): Record<string, number> {

@@ -10,12 +10,13 @@ import { loadScenarioFile } from '../../kernel/scenario.ts';
 import { errorText, kvmFromModel, LIBKVM_RULES, openKvm, type Kd, type KvmMode, type KvmRecord } from '../../kvm/index.ts';
 import { getLayout, type StructLayout } from '../../layout/index.ts';
 import { EXIT_ERROR } from '../exit.ts';
+import { kernelTypes } from '../kernel-types.ts';
 import { toJson } from '../output.ts';
 import { progress } from '../progress.ts';
 import { tableHeader, tableLine } from '../table.ts';
 
 interface Args {
-  vmcore?: string; kernel?: string; scenario?: string; arch: string;
+  vmcore?: string; kernel?: string; debug?: string; scenario?: string; arch: string;
   pid?: number; pgrp?: number; sid?: number; tty?: string; uid?: number; ruid?: number; gid?: number; rgid?: number;
   threads: boolean; mode: string; compat32: boolean; rev?: string; json: boolean; raw?: string; strict: boolean; rules: boolean;
 }
@@ -61,6 +62,7 @@ export const command: CommandModule<object, Args> = {
   builder: (y) => y
     .positional('vmcore', { type: 'string', describe: 'crash dump (minidump or ELF full dump; gzip accepted)' })
     .option('kernel', { alias: 'k', type: 'string', describe: 'the kernel ELF the dump came from (symbol table)' })
+    .option('debug', { type: 'string', describe: 'kernel.debug: its DWARF gives the kernel struct layouts when the kernel has no CTF' })
     .option('scenario', { type: 'string', describe: 'instead of a dump: a simulated system (scenario JSON, with --arch)' })
     .option('arch', { type: 'string', default: 'amd64', describe: 'arch of --scenario' })
     .option('pid', { type: 'number', describe: 'KERN_PROC_PID (a thread id > 99999 selects its process in exact mode)' })
@@ -101,7 +103,10 @@ export const command: CommandModule<object, Args> = {
       kd = kvmFromModel(loadScenarioFile(a.scenario, a.arch), a.rev ?? 'fbsd15');
     } else {
       if (!a.vmcore || !a.kernel) throw new UsageError('ps needs <vmcore> and --kernel (or --scenario)', { field: 'vmcore' });
-      kd = await openKvm(a.vmcore, a.kernel, { revision: a.rev });
+      const types = await kernelTypes(a.kernel, a.debug);
+      kd = await openKvm(a.vmcore, a.kernel, { revision: a.rev, types: types.graphs });
+      for (const n of types.notes) process.stderr.write(`note: ${n}\n`);
+      if (kd.layoutNote) process.stderr.write(`note: ${kd.layoutNote}\n`);
     }
     let fd: number | undefined;
     try {
