@@ -3,6 +3,7 @@
  *
  * Stages, in the order the data travels (each namespace is one folder of src/):
  *   layout   — declarative layouts → offsets, CTASSERT (getLayout, computeLayout, holes)
+ *   debuginfo — a kernel's own types (DWARF; CTF) as layouts (openTypes, structLayoutFromGraph)
  *   codec    — bytes ⇄ typed records, JSON contract, cores, detection (decodeRecords, readRecordsFile, RecordView)
  *   compat   — the freebsd32 copyout (kinfo_proc → kinfo_proc32)
  *   kernel   — the kernel object model, scenarios, the live `kern.proc` sysctl path, procctl reaper answers
@@ -15,6 +16,7 @@
  * pointer are bigints. See src/codec/values.ts.
  */
 export * as layout from './layout/index.ts';
+export * as debuginfo from './debuginfo/index.ts';
 export * as codec from './codec/index.ts';
 export * as compat from './compat/index.ts';
 export * as kernel from './kernel/index.ts';
@@ -27,6 +29,7 @@ export { KvmkitError, UsageError } from './base/errors.ts';
 
 // The entry points most users start from.
 export { getLayout, computeLayout, revisionNames, archesFor, ARCHES, type StructLayout, type ArchName } from './layout/index.ts';
+export { openTypes, structLayoutFromGraph, type TypeGraph } from './debuginfo/index.ts';
 export { readRecordsFile, decodeRecords, encodeRecords, decodeRecord, encodeRecord, recordToJson, recordFromJson, RecordView, detect, type KRecord } from './codec/index.ts';
 export { loadScenarioFile, buildModel, sysctlKernProc, randomModel, type KernelModel } from './kernel/index.ts';
 export { openImage } from './image/index.ts';

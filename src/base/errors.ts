@@ -36,6 +36,14 @@ export class UsageError extends KvmkitError {
   }
 }
 
+/** The most of an input's own text an error message quotes: a message never echoes megabytes back. */
+export const MAX_QUOTED = 80;
+
+/** `s` cut to MAX_QUOTED characters, saying how much was left out. */
+export function clipText(s: string, max = MAX_QUOTED): string {
+  return s.length <= max ? s : `${s.slice(0, max)}… (${s.length - max} more characters)`;
+}
+
 export function hex(v: number | bigint): string {
   return '0x' + BigInt(v).toString(16);
 }

@@ -1,35 +1,22 @@
-import type { TypeGraph } from '../debuginfo/model.ts';
 import { KvmkitError } from '../base/errors.ts';
+import { openTypes } from '../debuginfo/open.ts';
+import type { TypeGraph } from '../debuginfo/model.ts';
 
 /**
- * The kernel's own types for `ps`: the CTF of the kernel ELF, then the DWARF of --debug, through
- * debuginfo's `openTypes(file)` (src/debuginfo/open.ts). That module is loaded when present;
- * without it (or when a file has no types, or they are corrupt) the list is shorter and a note
- * says why, and the walk falls back to the bundled layouts.
+ * The kernel's own types for `ps`, in the order they are tried: the kernel ELF's (its CTF, or
+ * DWARF if it has any), then --debug kernel.debug's DWARF. A file without types, or with corrupt
+ * ones, is left out with a note saying why; the walk then falls back to the bundled layouts.
  */
-export async function kernelTypes(kernel: string, debug: string | undefined): Promise<{ graphs: TypeGraph[]; notes: string[] }> {
+export function kernelTypes(kernel: string, debug: string | undefined): { graphs: TypeGraph[]; notes: string[] } {
   const graphs: TypeGraph[] = [];
   const notes: string[] = [];
-  let open: ((file: string) => TypeGraph | undefined) | undefined;
-  try {
-    // A variable specifier: the readers are a separate stage that may not be built into this tree.
-    const mod = '../debuginfo/open.ts';
-    open = ((await import(mod)) as { openTypes?: (file: string) => TypeGraph | undefined }).openTypes;
-  } catch {
-    open = undefined;
-  }
-  for (const [file, what] of [[kernel, 'CTF of the kernel'], [debug, 'DWARF of --debug']] as const) {
+  for (const [file, what] of [[kernel, 'the kernel'], [debug, '--debug']] as const) {
     if (!file) continue;
-    if (!open) {
-      notes.push(`${what} (${file}) not read: this build has no CTF/DWARF reader (src/debuginfo/open.ts)`);
-      continue;
-    }
     try {
-      const g = open(file);
-      if (g) graphs.push(g);
-      else notes.push(`${what} (${file}): no type information in it`);
+      graphs.push(openTypes(file).graph);
     } catch (e) {
-      notes.push(`${what} (${file}) not usable: ${e instanceof KvmkitError ? e.text : (e as Error).message}`);
+      if (!(e instanceof KvmkitError)) throw e;
+      notes.push(`types of ${what} (${file}) not used: ${e.text}`);
     }
   }
   return { graphs, notes };

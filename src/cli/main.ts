@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import yargs, { type CommandModule } from 'yargs';
+import yargs, { type Arguments, type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { KvmkitError, UsageError } from '../base/errors.ts';
-import { EXIT_ERROR, EXIT_USAGE } from './exit.ts';
+import { EXIT_USAGE } from './exit.ts';
+import { reportError } from './error-policy.ts';
+import { checkOptions, type DeclaredOptions } from './options.ts';
 
 /**
  * The CLI is a thin shell: each file in ./commands exports `command` (a yargs CommandModule) that
@@ -35,6 +36,8 @@ let cli = yargs(hideBin(process.argv))
   .demandCommand(1, 'Name a command; see the list above.')
   .recommendCommands()
   .wrap(Math.min(110, process.stdout.columns || 110))
+  // Repeated flags and number ranges, for every command (src/cli/options.ts).
+  .middleware(((argv: Arguments, y: unknown) => checkOptions(argv, (y as { getOptions(): DeclaredOptions }).getOptions())) as never)
   .fail((msg, err) => {
     if (err) throw err;
     process.stderr.write(`kvmkit: ${msg}\nRun 'kvmkit --help' for usage.\n`);
@@ -45,15 +48,9 @@ for (const c of commands) cli = cli.command(c);
 try {
   await cli.help().alias('h', 'help').version(false).parseAsync();
 } catch (e) {
-  if (e instanceof UsageError) {
-    process.stderr.write(`kvmkit: ${e.message}\n`);
-    process.exit(EXIT_USAGE);
-  }
-  if (e instanceof KvmkitError) {
-    process.stderr.write(`kvmkit: ${e.message}\n`);
-    process.exit(EXIT_ERROR);
-  }
   if (e && typeof e === 'object' && 'code' in e && (e as { code: string }).code === 'EPIPE') process.exit(0);
-  process.stderr.write(`kvmkit: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
-  process.exit(EXIT_ERROR);
+  // One policy for every failure (src/cli/error-policy.ts): one line, the stack only with KVMKIT_DEBUG.
+  const r = reportError(e);
+  process.stderr.write(`${r.line}\n`);
+  process.exit(r.exitCode);
 }

@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-
 /** JSON as the CLI prints it: bigint values become decimal strings (the contract of `--json`). */
 export function toJson(value: unknown): string {
   return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2);
@@ -7,8 +5,4 @@ export function toJson(value: unknown): string {
 
 export function printJson(value: unknown): void {
   process.stdout.write(toJson(value) + '\n');
-}
-
-export function writeOut(file: string, bytes: Uint8Array): void {
-  fs.writeFileSync(file, bytes);
 }

@@ -23,7 +23,10 @@ const STRUCTS = ['kinfo_proc', 'kinfo_proc32'];
 /** Kernel VA ranges a pointer in a record may hold (0 is always fine). */
 function kernelPointerPlausible(arch: ArchName, v: bigint, struct: string): boolean {
   if (v === 0n) return true;
-  if (struct === 'kinfo_proc32') return v < 1n << 32n; // PTRTRIM leaves 0 or a user address
+  // kinfo_proc32 is built by a 64-bit kernel, whose addresses all exceed 0xffffffff (the ranges
+  // below): PTRTRIM turns every kernel pointer into 0 (spec §2.6). A non-zero one is a native
+  // 32-bit record (the i386 ki_pd at 688 would otherwise pass for fbsd15's compat ki_uerrmsg).
+  if (struct === 'kinfo_proc32') return false;
   switch (arch) {
     case 'amd64': return v >= 0xffff800000000000n;
     case 'arm64': return v >= 0xffff000000000000n;
@@ -100,7 +103,15 @@ function scoreRecords(layout: StructLayout, bytes: Uint8Array, count: number, re
   return score - bad * 3;
 }
 
-export function detect(bytes: Uint8Array, opts: { archHints?: ArchName[]; recordSize?: number } = {}): Candidate[] {
+/**
+ * `bytes` may be only the head of the records (`totalLength` says how long they are): lengths are
+ * checked against the total, plausibility against the first 64 records, so a file of any size is
+ * detected from its first ~100 KiB (DETECT_HEAD_BYTES).
+ */
+export const DETECT_HEAD_BYTES = 1 << 17;
+
+export function detect(bytes: Uint8Array, opts: { archHints?: ArchName[]; recordSize?: number; totalLength?: number } = {}): Candidate[] {
+  const total = opts.totalLength ?? bytes.length;
   const out: Candidate[] = [];
   const revs = revisionNames();
   for (const struct of STRUCTS) {
@@ -108,14 +119,14 @@ export function detect(bytes: Uint8Array, opts: { archHints?: ArchName[]; record
       for (const arch of archesFor(revision, struct)) {
         const layout = getLayout(struct, arch, revision);
         if (opts.recordSize !== undefined && opts.recordSize !== layout.size) continue;
-        if (bytes.length < layout.size || bytes.length % layout.size !== 0) continue;
+        if (total < layout.size || total % layout.size !== 0 || bytes.length < layout.size) continue;
         const reasons: string[] = [];
         const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
         const sz = dv.getInt32(0, layout.littleEndian);
         if (sz === layout.size) reasons.push(`ki_structsize ${sz} in ${layout.littleEndian ? 'little' : 'big'}-endian order`);
         else if (sz === 0) reasons.push('ki_structsize 0 (libkvm dead-kernel record); length divides evenly');
         else continue;
-        let score = scoreRecords(layout, bytes, bytes.length / layout.size, reasons);
+        let score = scoreRecords(layout, bytes, Math.min(total, bytes.length - (bytes.length % layout.size)) / layout.size, reasons);
         if (opts.archHints?.length) {
           const idx = opts.archHints.indexOf(arch);
           if (idx >= 0) {

@@ -22,3 +22,4 @@ export function encodeRecord(layout: StructLayout, record: KRecord, out?: Uint8A
   return codecFor(layout).encode(record, out, offset);
 }
 export * from './input.ts';
+export * from './json-stream.ts';

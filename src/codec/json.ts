@@ -1,4 +1,5 @@
-import { KvmkitError } from '../base/errors.ts';
+import { KvmkitError, clipText } from '../base/errors.ts';
+import { previewValue } from '../base/preview.ts';
 import type { StructLayout } from '../layout/index.ts';
 import { planFor, type PlanNode } from './plan.ts';
 import type { KRecord, Value } from './values.ts';
@@ -37,10 +38,15 @@ export function recordToJson(layout: StructLayout, r: KRecord): Record<string, u
   return out;
 }
 
+/** A JSON value as an error shows it: its kind and a short prefix, never the input echoed back (src/base/preview.ts). */
+function shown(x: unknown): string {
+  return x === undefined ? 'nothing (field missing)' : previewValue(x);
+}
+
 function scalarFromJson(n: Extract<PlanNode, { t: 'int' }>, x: unknown, path: string, rec: number | undefined): number | bigint {
   const big = n.ptr || n.size === 8;
   if (typeof x === 'string') {
-    if (!/^(0x[0-9a-fA-F]+|-?\d+)$/.test(x)) throw new KvmkitError(`"${x}" is not an integer (decimal or 0x hex)`, { field: path, record: rec });
+    if (!/^(0x[0-9a-fA-F]+|-?\d+)$/.test(x)) throw new KvmkitError(`"${clipText(x)}" is not an integer (decimal or 0x hex)`, { field: path, record: rec });
     const v = BigInt(x);
     return big ? v : Number(v);
   }
@@ -48,7 +54,7 @@ function scalarFromJson(n: Extract<PlanNode, { t: 'int' }>, x: unknown, path: st
     if (!Number.isInteger(x)) throw new KvmkitError(`${x} is not an integer`, { field: path, record: rec });
     return big ? BigInt(x) : x;
   }
-  throw new KvmkitError(`expected an integer, got ${x === undefined ? 'nothing (field missing)' : JSON.stringify(x)}`, { field: path, record: rec });
+  throw new KvmkitError(`expected an integer, got ${shown(x)}`, { field: path, record: rec });
 }
 
 function objFromJson(nodes: PlanNode[], o: unknown, prefix: string, rec: number | undefined): KRecord {
@@ -56,22 +62,22 @@ function objFromJson(nodes: PlanNode[], o: unknown, prefix: string, rec: number 
   const src = o as Record<string, unknown>;
   const out: KRecord = {};
   const known = new Set(nodes.map((n) => n.name));
-  for (const k of Object.keys(src)) if (!known.has(k) && !(prefix === '' && k === '_stale')) throw new KvmkitError(`unknown field ${prefix}${k}`, { field: prefix + k, record: rec });
+  for (const k of Object.keys(src)) if (!known.has(k) && !(prefix === '' && k === '_stale')) throw new KvmkitError(`unknown field ${clipText(prefix + k)}`, { field: clipText(prefix + k), record: rec });
   for (const n of nodes) {
     const path = prefix + n.name;
     const x = src[n.name];
     if (n.t === 'str') {
-      if (typeof x !== 'string') throw new KvmkitError(`expected a string, got ${x === undefined ? 'nothing (field missing)' : JSON.stringify(x)}`, { field: path, record: rec });
+      if (typeof x !== 'string') throw new KvmkitError(`expected a string, got ${shown(x)}`, { field: path, record: rec });
       out[n.name] = x;
     } else if (n.t === 'int') {
       if (n.count === undefined) out[n.name] = scalarFromJson(n, x, path, rec);
       else {
-        if (!Array.isArray(x) || x.length !== n.count) throw new KvmkitError(`expected an array of ${n.count}`, { field: path, record: rec });
+        if (!Array.isArray(x) || x.length !== n.count) throw new KvmkitError(`expected an array of ${n.count}, got ${Array.isArray(x) ? `an array of ${x.length}` : shown(x)}`, { field: path, record: rec });
         out[n.name] = x.map((e, i) => scalarFromJson(n, e, `${path}[${i}]`, rec));
       }
     } else if (n.count === undefined) out[n.name] = objFromJson(n.fields, x, path + '.', rec);
     else {
-      if (!Array.isArray(x) || x.length !== n.count) throw new KvmkitError(`expected an array of ${n.count}`, { field: path, record: rec });
+      if (!Array.isArray(x) || x.length !== n.count) throw new KvmkitError(`expected an array of ${n.count}, got ${Array.isArray(x) ? `an array of ${x.length}` : shown(x)}`, { field: path, record: rec });
       out[n.name] = x.map((e, i) => objFromJson(n.fields, e, `${path}[${i}].`, rec));
     }
   }

@@ -17,11 +17,28 @@ export interface Plan {
   pads: { off: number; size: number; key: string }[];
 }
 
-function nodes(fields: FieldLayout[], prefix: string): PlanNode[] {
+/**
+ * `freebsd32_uint64_t` (sys/sys/abi_types.h) is a struct only so that amd64 lays it out 4-aligned
+ * like i386 (two 32-bit words, the low word first — FU64_CP's order, spec §2.6 [I]); on the other
+ * 64-bit arches it is a struct of one uint64_t. Either way its 8 bytes hold one 64-bit value in the
+ * arch's byte order, so records (tables, JSON, the typed form) carry it as that one unsigned integer.
+ * Two words on a big-endian arch would not be one integer's bytes: such a layout stays a struct.
+ */
+export const SPLIT_U64_TYPE = 'freebsd32_uint64_t';
+function isOneU64(f: FieldLayout, le: boolean): boolean {
+  if (f.isString || f.count !== undefined || f.type.kind !== 'struct' || f.type.cname !== SPLIT_U64_TYPE || f.type.size !== 8) return false;
+  const inner = f.type.struct!.fields;
+  if (inner.length !== 1 || inner[0].isString) return false;
+  const m = inner[0];
+  return m.type.kind === 'int' && ((m.count === undefined && m.type.size === 8) || (le && m.count === 2 && m.type.size === 4));
+}
+
+function nodes(fields: FieldLayout[], prefix: string, le: boolean): PlanNode[] {
   return fields.map((f): PlanNode => {
     const path = prefix + f.name;
     if (f.isString) return { t: 'str', name: f.name, path, off: f.offset, n: f.count! };
-    if (f.type.kind === 'struct') return { t: 'struct', name: f.name, path, off: f.offset, size: f.type.size, fields: nodes(f.type.struct!.fields, path + '.'), count: f.count };
+    if (isOneU64(f, le)) return { t: 'int', name: f.name, path, off: f.offset, size: 8, signed: false, ptr: false };
+    if (f.type.kind === 'struct') return { t: 'struct', name: f.name, path, off: f.offset, size: f.type.size, fields: nodes(f.type.struct!.fields, path + '.', le), count: f.count };
     return { t: 'int', name: f.name, path, off: f.offset, size: f.type.size, signed: f.type.signed, ptr: f.type.kind === 'pointer', count: f.count };
   });
 }
@@ -30,7 +47,7 @@ const plans = new WeakMap<StructLayout, Plan>();
 export function planFor(layout: StructLayout): Plan {
   let p = plans.get(layout);
   if (!p) {
-    p = { layout, le: layout.littleEndian, fields: nodes(layout.fields, ''), pads: holes(layout).map((h) => ({ off: h.offset, size: h.size, key: `pad@${h.offset}` })) };
+    p = { layout, le: layout.littleEndian, fields: nodes(layout.fields, '', layout.littleEndian), pads: holes(layout).map((h) => ({ off: h.offset, size: h.size, key: `pad@${h.offset}` })) };
     plans.set(layout, p);
   }
   return p;

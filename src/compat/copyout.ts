@@ -1,4 +1,5 @@
 import { KvmkitError } from '../base/errors.ts';
+import type { ByteSource } from '../base/source.ts';
 import { RecordView } from '../codec/index.ts';
 import { archDef, getLayout, type Leaf, type StructLayout } from '../layout/index.ts';
 import { copyoutRules, type Conversion } from './rules.ts';
@@ -239,18 +240,40 @@ export function kinfoProcOutByRule(plan: CopyoutPlan, src: RecordView, dst: Reco
 }
 
 /** Convert a buffer of native records to compat records (the `kvmkit compat` command). */
-export function convertRecords(arch: string, revision: string, bytes: Uint8Array, file?: string): Uint8Array {
+export function convertRecords(arch: string, revision: string, bytes: Uint8Array, file?: string, firstRecord = 0): Uint8Array {
   const plan = copyoutPlan(arch, revision);
   const n = plan.native.size;
-  if (bytes.length % n !== 0) throw new KvmkitError(`${bytes.length} bytes is not a whole number of ${n}-byte kinfo_proc records`, { file, arch, revision, offset: bytes.length - (bytes.length % n) });
+  checkWholeNative(plan, bytes.length, arch, revision, file, firstRecord * n);
   const out = new Uint8Array((bytes.length / n) * plan.compat.size);
   const sv = new RecordView(plan.native, bytes, 0);
   const dv = new RecordView(plan.compat, out, 0);
   for (let i = 0; i < bytes.length / n; i++) {
     sv.at(i * n);
     const ss = sv.get('ki_structsize');
-    if (ss !== n && ss !== 0) throw new KvmkitError(`ki_structsize is ${ss}, not ${n}: not a native ${arch} kinfo_proc`, { file, arch, revision, record: i, field: 'ki_structsize', offset: i * n });
+    const rec = firstRecord + i;
+    if (ss !== n && ss !== 0) throw new KvmkitError(`ki_structsize is ${ss}, not ${n}: not a native ${arch} kinfo_proc`, { file, arch, revision, record: rec, field: 'ki_structsize', offset: rec * n });
     kinfoProcOut(plan, sv, dv.at(i * plan.compat.size));
   }
   return out;
+}
+
+function checkWholeNative(plan: CopyoutPlan, length: number, arch: string, revision: string, file: string | undefined, base: number): void {
+  const n = plan.native.size;
+  if (length % n !== 0) throw new KvmkitError(`${length} bytes is not a whole number of ${n}-byte kinfo_proc records`, { file, arch, revision, offset: base + length - (length % n) });
+}
+
+/**
+ * convertRecords over a file a chunk at a time, so memory stays flat however many records it
+ * holds: `emit` receives the kinfo_proc32 records of each chunk in order. Returns the record count.
+ */
+export function convertRecordsSource(arch: string, revision: string, src: ByteSource, emit: (compat: Uint8Array) => void, chunkRecords = 4096): number {
+  const plan = copyoutPlan(arch, revision);
+  const n = plan.native.size;
+  checkWholeNative(plan, src.size, arch, revision, src.name, 0);
+  const total = src.size / n;
+  for (let first = 0; first < total; first += chunkRecords) {
+    const k = Math.min(chunkRecords, total - first);
+    emit(convertRecords(arch, revision, src.read(first * n, k * n), src.name, first));
+  }
+  return total;
 }

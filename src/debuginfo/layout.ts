@@ -84,6 +84,7 @@ function layoutOf(ctx: Ctx, id: TypeId): StructLayout {
   const hit = ctx.cache.get(id);
   if (hit) return hit;
   const t = ctx.graph.type(id);
+  if (t.kind === 'forward') fail(ctx, `${t.of} ${t.name} is only declared in these types (no definition), so its layout is unknown`, id);
   if (t.kind !== 'struct' && t.kind !== 'union') fail(ctx, `type ${id} is a ${t.kind}, not a struct or union`, id);
   if (ctx.stack.includes(id)) fail(ctx, `struct ${t.name || '(anonymous)'} contains itself by value`, id);
   if (ctx.stack.length >= MAX_NESTING) fail(ctx, `structs nested by value more than ${MAX_NESTING} deep`, id);

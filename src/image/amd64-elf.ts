@@ -63,7 +63,7 @@ export class Amd64ElfDump extends BaseImage {
   }
 
   info(): ImageInfo {
-    const pages = this.phdrs.reduce((n, p) => n + Math.floor(p.filesz / 4096), 0);
+    const pages = this.phdrs.reduce((n, p) => n + Math.floor(this.storedBytes(p) / 4096), 0);
     const header: Record<string, number | bigint | string> = {
       e_type: this.elf.header.type, e_machine: this.elf.header.machine, e_phnum: this.phdrs.length, osabi: this.elf.header.osabi,
       segments: this.phdrs.map((p) => `paddr ${hex(p.paddr)} memsz ${hex(p.memsz)} offset ${hex(p.offset)}`).join('; '),
@@ -81,11 +81,19 @@ export class Amd64ElfDump extends BaseImage {
     return undefined;
   }
 
+  /**
+   * The bytes of a segment that are really in the file: a p_filesz past the end (a dump cut short,
+   * or a corrupt header claiming petabytes) must not make page walks loop over pages that are not there.
+   */
+  private storedBytes(p: ProgramHeader): number {
+    return Math.max(0, Math.min(p.filesz, this.source.size - p.offset));
+  }
+
   presentPages(): Iterable<PresentPage> {
-    const phdrs = this.phdrs;
+    const segs = this.phdrs.map((p) => ({ p, n: this.storedBytes(p) }));
     return (function* () {
-      for (const p of phdrs) {
-        for (let o = 0; o + 4096 <= p.filesz; o += 4096) yield { pa: p.paddr + BigInt(o), fileOffset: p.offset + o };
+      for (const { p, n } of segs) {
+        for (let o = 0; o + 4096 <= n; o += 4096) yield { pa: p.paddr + BigInt(o), fileOffset: p.offset + o };
       }
     })();
   }

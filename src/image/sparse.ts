@@ -1,3 +1,4 @@
+import { checkRead } from '../base/bounds.ts';
 import { KvmkitError, hex } from '../base/errors.ts';
 import type { ByteSource } from '../base/source.ts';
 import { BaseImage, MASK64, dv, roundUp, type ImageInfo, type PresentPage } from './image.ts';
@@ -42,6 +43,7 @@ export class SparsePageSet {
     if (bitmapOff + bitmapSize > src.size) {
       throw new KvmkitError(`cannot read ${bitmapSize} bytes for bitmap: the file has ${src.size} bytes`, { file: src.name, offset: bitmapOff, field: 'bitmapsize' });
     }
+    checkRead(bitmapOff, bitmapSize, src.size, { file: src.name, field: 'bitmapsize', offset: bitmapOff });
     this.bitmap = bitmapSize ? src.read(bitmapOff, bitmapSize) : new Uint8Array(0);
     this.ranges = ranges;
     this.P = BigInt(pageSize);
@@ -136,6 +138,7 @@ export function ceilDiv(a: bigint, b: bigint): bigint {
 export function readDumpAvail(src: ByteSource, off: number, size: number, bitmapSize: number, pageSize: number): PhysRange[] {
   if (size === 0) return [{ start: 0n, end: BigInt(bitmapSize) * 8n * BigInt(pageSize) }];
   if (off + size > src.size) throw new KvmkitError(`cannot read ${size} bytes of dump_avail: the file has ${src.size} bytes`, { file: src.name, offset: off, field: 'dumpavailsize' });
+  checkRead(off, size, src.size, { file: src.name, field: 'dumpavailsize', offset: off });
   const v = dv(src.read(off, size));
   const out: PhysRange[] = [];
   for (let o = 0; o + 16 <= size; o += 16) {

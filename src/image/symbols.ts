@@ -21,7 +21,6 @@ const SHN_UNDEF = 0;
  */
 export class KernelSymbols {
   readonly elf: ElfFile;
-  private table?: Map<string, ElfSymbol>;
 
   constructor(src: ByteSource) {
     try {
@@ -33,7 +32,7 @@ export class KernelSymbols {
   }
 
   static open(path: string): KernelSymbols {
-    const src = openSource(path);
+    const src = openSource(path, { expected: 'a kernel (ELF)' });
     try {
       return new KernelSymbols(src);
     } catch (e) {
@@ -56,25 +55,44 @@ export class KernelSymbols {
     return undefined;
   }
 
-  private symtab(): Map<string, ElfSymbol> {
-    if (this.table) return this.table;
-    const m = new Map<string, ElfSymbol>();
-    for (const s of this.elf.symbols()) {
-      if (!s.name) continue;
-      const prev = m.get(s.name);
-      // A defined symbol wins over an undefined reference of the same name.
-      if (!prev || (prev.shndx === SHN_UNDEF && s.shndx !== SHN_UNDEF)) m.set(s.name, s);
+  /**
+   * Symbols found so far, by name (null: looked for, not there). The table is never indexed whole:
+   * a lookup walks it a window at a time, building names only for symbols whose first byte matches
+   * a wanted name, so a kernel with 2^25 symbols costs one pass per batch of names, not gigabytes.
+   */
+  private found = new Map<string, ElfSymbol | null>();
+
+  /** Look up every name not looked up yet, in one pass over the table. */
+  private resolve(names: readonly string[]): void {
+    const want = new Set<string>();
+    for (const n of names) for (const m of n.startsWith('_') ? [n, n.slice(1)] : [n]) if (!this.found.has(m) && m) want.add(m);
+    if (!want.size) return;
+    const first = new Uint8Array(256);
+    let longest = 0;
+    for (const w of want) {
+      first[w.charCodeAt(0) & 255] = 1;
+      longest = Math.max(longest, Buffer.byteLength(w, 'latin1'));
     }
-    return (this.table = m);
+    const t = this.elf.symbolTable();
+    const hits = new Map<string, ElfSymbol>();
+    if (t) {
+      for (const s of this.elf.symbolsOf(t, (b) => first[b] === 1, longest + 1)) {
+        if (!want.has(s.name)) continue;
+        const prev = hits.get(s.name);
+        // A defined symbol wins over an undefined reference of the same name.
+        if (!prev || (prev.shndx === SHN_UNDEF && s.shndx !== SHN_UNDEF)) hits.set(s.name, s);
+      }
+    }
+    for (const w of want) this.found.set(w, hits.get(w) ?? null);
   }
 
   /** The symbol for `name`, trying the name as given and then without one leading underscore. */
   lookup(name: string): ElfSymbol | undefined {
-    const t = this.symtab();
-    const s = t.get(name);
+    this.resolve([name]);
+    const s = this.found.get(name);
     if (s && s.shndx !== SHN_UNDEF) return s;
     if (name.startsWith('_')) {
-      const s2 = t.get(name.slice(1));
+      const s2 = this.found.get(name.slice(1));
       if (s2 && s2.shndx !== SHN_UNDEF) return s2;
     }
     return undefined;
@@ -82,6 +100,7 @@ export class KernelSymbols {
 
   /** Like kvm_nlist: one entry per name, unfound ones with value 0. */
   nlist(names: readonly string[]): NlistEntry[] {
+    this.resolve(names);
     return names.map((name) => {
       const s = this.lookup(name);
       return s ? { name, value: s.value, found: true, size: s.size, type: s.type } : { name, value: 0n, found: false, size: 0, type: 0 };

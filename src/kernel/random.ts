@@ -1,3 +1,4 @@
+import { UsageError } from '../base/errors.ts';
 import { P_SYSTEM, P_TRACED, P_TREE_REAPER, PRS_ZOMBIE } from './constants.ts';
 import type { KernelModel, Proc, Session } from './model.ts';
 import { scenarioRunner, validateScenario, type Scenario } from './scenario.ts';
@@ -16,7 +17,7 @@ export interface RandomOptions {
   seed: number;
   /** @internal Test hook: after every step, check the generator's incremental views against full scans of the model. */
   verifyViews?: boolean;
-  /** Number of forks (default 300). */
+  /** Number of forks (default 300, at most MAX_RANDOM_PROCESSES). */
   processes?: number;
   /** Max threads per process (default 12). */
   maxThreads?: number;
@@ -25,6 +26,12 @@ export interface RandomOptions {
   /** kern.maxproc (default: drawn from 400 … 40000). */
   maxproc?: number;
 }
+
+/**
+ * The most forks a random system may ask for. A work cap, not a FreeBSD limit: 10000 forks take
+ * about a minute and ~400 MB to generate and image; more is refused rather than run without bound.
+ */
+export const MAX_RANDOM_PROCESSES = 10000;
 
 /** mulberry32. */
 export class Rng {
@@ -119,6 +126,9 @@ type Obj = Record<string, unknown>;
 export function randomScenario(opts: RandomOptions): Scenario {
   const r = new Rng(opts.seed);
   const nProcs = opts.processes ?? 300;
+  if (!Number.isInteger(nProcs) || nProcs < 1 || nProcs > MAX_RANDOM_PROCESSES) {
+    throw new UsageError(`a random system has 1 … ${MAX_RANDOM_PROCESSES} processes, not ${nProcs}`, { field: 'processes' });
+  }
   const maxThreads = opts.maxThreads ?? 12;
   const hz = r.pick([100, 1000, 1000]);
   const ticks = Math.min(0x7fffffff, r.int(2 * 3600, 40 * 86400) * hz);

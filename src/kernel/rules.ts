@@ -24,6 +24,8 @@ export interface LiveRules {
 const RULES: Record<string, LiveRules> = {
   fbsd14: { revision: 'fbsd14', sflagAlwaysInmem: false, rssizeSkipsSwapped: true, reaperFill: 'pgrp-start' },
   fbsd15: { revision: 'fbsd15', sflagAlwaysInmem: true, rssizeSkipsSwapped: false, reaperFill: 'pgrp-start' },
+  // Upstream main of 2026, the fork's base: the same fill code as fbsd15 (only its kinfo_proc32 differs).
+  'main-a48e98c9': { revision: 'main-a48e98c9', sflagAlwaysInmem: true, rssizeSkipsSwapped: false, reaperFill: 'pgrp-start' },
   'fbsd15-reaper': { revision: 'fbsd15-reaper', sflagAlwaysInmem: true, rssizeSkipsSwapped: false, reaperFill: 'pgrp-start' },
 };
 

@@ -91,6 +91,11 @@ const stepSch: Sch = {
     setcred: { value: pid, props: { cred: credSch }, required: ['cred'], doc: 'replace the credential (setuid, jail_attach …)' },
   },
 };
+/** Work caps on a scenario's lists (not FreeBSD limits: a million steps is far past any real test system). */
+export const MAX_SCENARIO_STEPS = 1_000_000;
+export const MAX_SCENARIO_JAILS = 4096;
+export const MAX_SCENARIO_TTYS = 4096;
+
 export const SCENARIO_SCHEMA: Sch = {
   t: 'obj',
   required: ['name', 'steps'],
@@ -104,10 +109,11 @@ export const SCENARIO_SCHEMA: Sch = {
         cpuTickFrequency: { ...u64, doc: 'cpu_tickrate()' }, maxproc: int(4, 10000000, 'kern.maxproc (pid hash = hashinit(maxproc/4))'),
       },
     },
-    jails: { t: 'arr', items: { t: 'obj', props: { jid: int(1), name: str(256), parent: int(0) }, required: ['jid'] } },
-    ttys: { t: 'arr', items: { t: 'obj', props: { name: str(64), udev: { ...u64, doc: 'devfs inode (tty_udev); null = no cdev' }, nodev: bool }, required: ['name'] } },
-    proc0: { t: 'obj', props: { threads: { t: 'arr', items: threadSch } } },
-    steps: { t: 'arr', items: stepSch },
+    // maxItems are work caps (README "Limits"): past them a scenario is refused, not run.
+    jails: { t: 'arr', items: { t: 'obj', props: { jid: int(1), name: str(256), parent: int(0) }, required: ['jid'] }, maxItems: MAX_SCENARIO_JAILS },
+    ttys: { t: 'arr', items: { t: 'obj', props: { name: str(64), udev: { ...u64, doc: 'devfs inode (tty_udev); null = no cdev' }, nodev: bool }, required: ['name'] }, maxItems: MAX_SCENARIO_TTYS },
+    proc0: { t: 'obj', props: { threads: { t: 'arr', items: threadSch, maxItems: 4096 } } },
+    steps: { t: 'arr', items: stepSch, maxItems: MAX_SCENARIO_STEPS },
   },
 };
 

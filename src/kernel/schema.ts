@@ -1,4 +1,5 @@
 import { KvmkitError } from '../base/errors.ts';
+import { previewValue } from '../base/preview.ts';
 
 /**
  * A small declarative schema for scenario files: one description drives both the hand-written
@@ -30,7 +31,7 @@ export function validate(s: Sch, x: unknown, where: string, path: string, file?:
   const bad = (msg: string): never => {
     throw new ScenarioError(msg, { object: where, field: path || '(top level)', file });
   };
-  const show = (v: unknown) => (v === undefined ? 'nothing' : JSON.stringify(v));
+  const show = previewValue;
   switch (s.t) {
     case 'int':
       if (typeof x !== 'number' || !Number.isInteger(x)) bad(`expected an integer, got ${show(x)}`);
@@ -55,8 +56,8 @@ export function validate(s: Sch, x: unknown, where: string, path: string, file?:
     }
     case 'str':
       if (typeof x !== 'string') bad(`expected a string, got ${show(x)}`);
-      if (s.maxLen !== undefined && (x as string).length > s.maxLen) bad(`"${x}" is longer than ${s.maxLen} characters`);
-      if (s.pattern !== undefined && !new RegExp(s.pattern).test(x as string)) bad(`"${x}" does not match ${s.pattern}`);
+      if (s.maxLen !== undefined && (x as string).length > s.maxLen) bad(`${show(x)} is longer than ${s.maxLen} characters`);
+      if (s.pattern !== undefined && !new RegExp(s.pattern).test(x as string)) bad(`${show(x)} does not match ${s.pattern}`);
       return;
     case 'bool':
       if (typeof x !== 'boolean') bad(`expected true or false, got ${show(x)}`);

@@ -1,4 +1,4 @@
-import { KvmkitError } from '../base/errors.ts';
+import { KvmkitError, UsageError } from '../base/errors.ts';
 
 /** One parsed C member declaration such as `char ki_tdname[TDNAMLEN+1]` or `struct proc *ki_paddr`. */
 export interface Decl {
@@ -26,6 +26,22 @@ export function parseDecl(text: string, where: string): Decl {
 }
 
 /**
+ * Work caps on what a revision file may declare. Not FreeBSD limits: the largest real array in
+ * layouts/ is char[K_MAXPATHLEN] (1024) and the largest struct a few KB; values far beyond these
+ * are typos or hostile input, refused before anything is laid out, expanded or drawn.
+ */
+export const LAYOUT_LIMITS = {
+  /** Elements in one array member (`KI_NSPARE_LONG 1e9` is refused here). */
+  arrayCount: 65536,
+  /** Bytes in one struct (and in one member). */
+  structBytes: 65536,
+  /** Members in one struct body. */
+  members: 4096,
+  /** Structs nested inside structs (struct a contains struct b contains …). */
+  nesting: 32,
+} as const;
+
+/**
  * Array lengths in headers are small constant expressions over #defines: `NAME`, `NAME+1`,
  * `MAXCOMLEN-TDNAMLEN+1`, integers. Only + and - (and parentheses-free) are needed; anything else
  * is refused rather than guessed.
@@ -50,6 +66,7 @@ export function evalCount(expr: string, constants: Record<string, number>, where
     total += sign * v;
     expectOperand = false;
   }
-  if (expectOperand || total < 0) throw new KvmkitError(`array length "${expr}" is not a valid count (${total})`, { object: where });
+  if (expectOperand || !Number.isSafeInteger(total) || total < 0) throw new KvmkitError(`array length "${expr}" is not a valid count (${total})`, { object: where });
+  if (total > LAYOUT_LIMITS.arrayCount) throw new UsageError(`array length "${expr}" is ${total}, more than the ${LAYOUT_LIMITS.arrayCount} elements kvmkit lays out`, { object: where });
   return total;
 }

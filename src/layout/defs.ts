@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KvmkitError } from '../base/errors.ts';
+import { previewValue } from '../base/preview.ts';
 
 /**
  * Loading of the declarative definitions in layouts/. Nothing here knows an offset: it reads ABI
@@ -29,6 +30,8 @@ export interface RevisionDef {
   revision: string;
   /** The revision this one is reviewed against by `abi-check` (spare-field rule). */
   base?: string;
+  /** What this revision changes against its base, in a few words (labels abi-diff changes). */
+  change?: string;
   constants: Record<string, number>;
   structs: Record<string, string[]>;
   asserted: Record<string, AssertedSizes>;
@@ -90,6 +93,40 @@ export function revisionNames(): string[] {
   return order;
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A revision file's shape, checked before the engine walks it: a proposed header change given as
+ * `--to rev.json` is user input, and a wrong type must be an error naming the key, not a TypeError.
+ */
+export function validateRevision(json: unknown, file: string): RevisionDef {
+  const bad = (what: string, field: string): never => {
+    throw new KvmkitError(`revision file: ${what}`, { file, field });
+  };
+  if (!isObject(json)) bad('expected a JSON object', '(top level)');
+  const j = json as Record<string, unknown>;
+  if (typeof j.revision !== 'string' || !j.revision) bad('"revision" must be a non-empty string', 'revision');
+  for (const k of ['base', 'kernel'] as const) if (j[k] !== undefined && typeof j[k] !== 'string') bad(`"${k}" must be a string`, k);
+  if (j.constants === undefined) j.constants = {};
+  if (!isObject(j.constants)) bad('"constants" must be an object of integers', 'constants');
+  for (const [k, v] of Object.entries(j.constants as object)) {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v)) bad(`constant ${k} must be an integer, not ${previewValue(v)}`, `constants.${k}`);
+  }
+  if (!isObject(j.structs)) bad('"structs" must be an object of member-declaration arrays', 'structs');
+  for (const [k, v] of Object.entries(j.structs as object)) {
+    if (!Array.isArray(v) || v.some((d) => typeof d !== 'string')) bad(`struct ${k} must be an array of C member declarations (strings)`, `structs.${k}`);
+  }
+  if (j.asserted === undefined) j.asserted = {};
+  if (!isObject(j.asserted)) bad('"asserted" must be an object', 'asserted');
+  for (const [k, v] of Object.entries(j.asserted as object)) {
+    if (!isObject(v) || typeof v.macro !== 'string' || !isObject(v.sizes)) bad(`asserted.${k} must be { macro, sizes }`, `asserted.${k}`);
+    for (const [a, n] of Object.entries((v as { sizes: object }).sizes)) {
+      if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) bad(`asserted size of ${k} on ${a} must be a byte count`, `asserted.${k}.sizes.${a}`);
+    }
+  }
+  return j as unknown as RevisionDef;
+}
+
 export function loadRevision(name: string): RevisionDef {
   const hit = revCache.get(name);
   if (hit) return hit;
@@ -98,7 +135,7 @@ export function loadRevision(name: string): RevisionDef {
     const known = fs.readdirSync(path.join(LAYOUTS_DIR, 'revisions')).map((f) => f.replace(/\.json$/, ''));
     throw new KvmkitError(`unknown revision "${name}" (known: ${known.join(', ')})`, { revision: name });
   }
-  const def = readJson<RevisionDef>(file);
+  const def = validateRevision(readJson<unknown>(file), file);
   revCache.set(name, def);
   return def;
 }

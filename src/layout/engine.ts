@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KvmkitError } from '../base/errors.ts';
-import { parseDecl, evalCount, type Decl } from './decl.ts';
+import { KvmkitError, UsageError } from '../base/errors.ts';
+import { parseDecl, evalCount, LAYOUT_LIMITS, type Decl } from './decl.ts';
 import { archDef, commonStructs, isArch, LAYOUTS_DIR, loadRevision, typedefsFor, type ArchName, type RevisionDef } from './defs.ts';
 
 /**
@@ -205,6 +205,9 @@ function structLayout(ctx: Ctx, name: string): StructLayout {
   const body = ctx.bodies[name];
   if (!body) throw new KvmkitError(`no definition of struct ${name}`, { struct: name, arch: ctx.arch, revision: ctx.rev.revision });
   if (ctx.stack.includes(name)) throw new KvmkitError(`struct ${name} contains itself (${[...ctx.stack, name].join(' → ')})`, { struct: name });
+  // Nesting is input-controlled recursion depth: bounded here, long before the JS stack is.
+  if (ctx.stack.length >= LAYOUT_LIMITS.nesting) throw new UsageError(`structs nest more than ${LAYOUT_LIMITS.nesting} deep (${[...ctx.stack, name].join(' → ')})`, { struct: name, arch: ctx.arch, revision: ctx.rev.revision });
+  if (body.length > LAYOUT_LIMITS.members) throw new UsageError(`struct ${name} has ${body.length} members, more than the ${LAYOUT_LIMITS.members} kvmkit lays out`, { struct: name, revision: ctx.rev.revision });
   ctx.stack.push(name);
   const fields: FieldLayout[] = [];
   const isUnion = ctx.unions.has(name);
@@ -221,6 +224,9 @@ function structLayout(ctx: Ctx, name: string): StructLayout {
     const memberAlign = attrs.packed ? 1 : type.align;
     off = isUnion ? 0 : alignUp(off, memberAlign);
     const size = type.size * (count ?? 1);
+    if (off + size > LAYOUT_LIMITS.structBytes) {
+      throw new UsageError(`struct ${name} reaches ${off + size} bytes at ${decl.name}, more than the ${LAYOUT_LIMITS.structBytes} kvmkit lays out`, { struct: name, field: decl.name, arch: ctx.arch, revision: ctx.rev.revision });
+    }
     fields.push({ name: decl.name, offset: off, size, align: memberAlign, type, count, decl, isString: count !== undefined && type.isPlainChar });
     off += size;
     end = Math.max(end, off);

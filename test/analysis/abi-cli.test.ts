@@ -31,7 +31,8 @@ describe('kvmkit abi-diff (subprocess): exit bits like libabigail', () => {
     const r = kvmkit('abi-diff', '--struct', 'kinfo_proc', '--from', 'fbsd14', '--to', 'fbsd15', '--json');
     expect(r.code).toBe(4);
     const j = JSON.parse(r.out);
-    expect(Object.keys(j).sort()).toEqual(['arches', 'changes', 'counts', 'exitCode', 'from', 'sizeUnchanged', 'sizes', 'struct', 'to', 'verdict'].sort());
+    expect(Object.keys(j).sort()).toEqual(['arches', 'changes', 'counts', 'exitCode', 'from', 'sizeUnchanged', 'sizes', 'steps', 'struct', 'suppressed', 'to', 'unverified', 'verdict'].sort());
+    expect(j.steps).toEqual([{ revision: 'fbsd15', change: expect.stringContaining('ki_uerrmsg') }]);
     expect(j.changes).toHaveLength(1);
     expect(j.changes[0]).toMatchObject({ kind: 'spare-consumed', field: 'ki_uerrmsg', severity: 'compatible', allArches: true });
     expect(j.changes[0].perArch.amd64.to).toMatchObject({ offset: 936, size: 8 });
@@ -74,11 +75,11 @@ describe('kvmkit abi-diff (subprocess): exit bits like libabigail', () => {
 });
 
 describe('kvmkit abi-check (subprocess)', () => {
-  it('fbsd15-reaper: exit 4 (compatible against fbsd15, compat warnings only)', () => {
+  it('fbsd15-reaper: exit 4 (compatible against main-a48e98c9, compat warnings only)', () => {
     const r = kvmkit('abi-check', '--struct', 'kinfo_proc', '--rev', 'fbsd15-reaper', '--json');
     expect(r.code).toBe(4);
     const j = JSON.parse(r.out);
-    expect(j.base).toBe('fbsd15');
+    expect(j.base).toBe('main-a48e98c9');
     expect(j.spareRule.verdict).toBe('compatible');
   });
   it('a revision whose size no longer matches KINFO_PROC_SIZE: exit 12', () => {

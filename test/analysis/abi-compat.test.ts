@@ -8,10 +8,12 @@ import { cloneRev } from './abi-helpers.ts';
  *    powerpc64 and powerpc64le (→ powerpc); 768 / 816 / 816 / 816 bytes.
  *  - On amd64 a plain uint64_t member is 8-aligned; on i386 a 64-bit integer inside a struct is
  *    4-aligned. fbsd14/fbsd15 declare ki_runtime/ki_tdev uint64_t in kinfo_proc32: i386 offsets 272
- *    and 480 (see abi-diff.test.ts) are multiples of 8, so they agree, latently. fbsd15-reaper uses
- *    freebsd32_uint64_t = two uint32_t words on amd64: 4-aligned like i386.
- *  - Copyout (freebsd-spec.md §2.6): fbsd14-era upstream never copies ki_pd; fbsd15 and the fork copy
- *    every populated field.
+ *    and 480 (see abi-diff.test.ts) are multiples of 8, so they agree, latently. main-a48e98c9 and
+ *    fbsd15-reaper use freebsd32_uint64_t = two uint32_t words on amd64: 4-aligned like i386.
+ *  - Member lists (abi.md, layouts/revisions/*.json sources): fbsd14 and fbsd15 kinfo_proc32 have no
+ *    ki_pd (freebsd32.h 14-era, @ 5ecc60fb); main-a48e98c9 and the fork have it.
+ *  - Copyout (freebsd-spec.md §2.6): upstream before a48e98c9 never copies ki_pd (FreeBSD 14 and 15);
+ *    main-a48e98c9 and the fork copy every populated field.
  *  - powerpc64le is little-endian, powerpc big-endian (abi.md).
  */
 
@@ -24,7 +26,7 @@ describe('compat-vs-native on the stored revisions', () => {
     ['powerpc64', 'powerpc', 816, 816],
     ['powerpc64le', 'powerpc', 816, 816],
   ];
-  for (const rev of ['fbsd15', 'fbsd15-reaper']) {
+  for (const rev of ['main-a48e98c9', 'fbsd15-reaper']) {
     it(`${rev}: every kinfo_proc32 lays out like the native 32-bit kinfo_proc (no missing, misplaced or resized field)`, () => {
       const r = compatVsNative(rev);
       expect(r.pairs.map((p) => [p.arch, p.native, p.compatSize, p.nativeSize])).toEqual(PAIRS);
@@ -35,48 +37,72 @@ describe('compat-vs-native on the stored revisions', () => {
     });
   }
 
-  it('fbsd14: kinfo_proc32 has no ki_pd, so every later field sits 4 bytes early on all four 64-bit arches', () => {
-    /*
-     * The fbsd14-era freebsd32.h has no ki_pd (layouts/revisions/fbsd14.json, matching the real
-     * FreeBSD 13 compat record in the corpus). Native i386: ki_tdaddr 684, ki_pd 688,
-     * ki_spareptrs[5] 692..712, ki_sparelongs[12] 712..760, ki_sflag 760, ki_tdflags 764, size 768.
-     * Compat on amd64: ki_spareptrs 688, ki_sparelongs 708, ki_sflag 756, ki_tdflags 760, members end
-     * at 764, 8-byte alignment (uint64_t) rounds to 768: 4 bytes of tail padding. armv7/powerpc are
-     * i386 + 48 (see abi-diff.test.ts), and so are arm64/powerpc64(le) kinfo_proc32.
-     */
-    const r = compatVsNative('fbsd14');
-    expect(r.pairs.map((p) => [p.arch, p.native, p.compatSize, p.nativeSize])).toEqual(PAIRS);
-    for (const p of r.pairs) {
-      const d = p.arch === 'amd64' ? 0 : 48;
-      const f = Object.fromEntries(p.findings.filter((x) => x.severity === 'incompatible').map((x) => [x.field, x]));
-      expect(Object.keys(f).sort()).toEqual(['ki_pd', 'ki_sflag', 'ki_sparelongs', 'ki_spareptrs', 'ki_tdflags']);
-      expect(f.ki_pd.kind).toBe('missing');
-      expect(f.ki_pd.native!.offset).toBe(688 + d);
-      expect([f.ki_spareptrs.compat!.offset, f.ki_spareptrs.native!.offset]).toEqual([688 + d, 692 + d]);
-      expect([f.ki_sparelongs.compat!.offset, f.ki_sparelongs.native!.offset]).toEqual([708 + d, 712 + d]);
-      expect([f.ki_sflag.compat!.offset, f.ki_sflag.native!.offset]).toEqual([756 + d, 760 + d]);
-      expect([f.ki_tdflags.compat!.offset, f.ki_tdflags.native!.offset]).toEqual([760 + d, 764 + d]);
-      expect(p.findings.some((x) => x.kind === 'padding' && x.compat?.offset === 764 + d && x.compat.size === 4)).toBe(true);
+  /*
+   * Offsets by hand from the member lists. Native i386 (user.h, FreeBSD 15 body): ki_tdaddr 684,
+   * ki_pd 688, ki_uerrmsg 692, ki_spareptrs[KI_NSPARE_PTR=4] 696..712 (fbsd14: ki_spareptrs[5] 692..712),
+   * ki_sparelongs[12] 712..760, ki_sflag 760, ki_tdflags 764, size 768. The compat record has every
+   * 32-bit member up to ki_tdaddr at the same offset (684), then no ki_pd: each later field starts 4
+   * bytes lower; members end at 764 and the 8-aligned uint64_t members round the size to 768 (4 bytes
+   * of tail padding). armv7/powerpc are i386 + 48 here (abi-diff.test.ts), arm64/powerpc64(le)
+   * kinfo_proc32 likewise.
+   */
+  const LOW = {
+    fbsd14: { fields: ['ki_pd', 'ki_sflag', 'ki_sparelongs', 'ki_spareptrs', 'ki_tdflags'], ki_spareptrs: [688, 692], ki_sparelongs: [708, 712], ki_sflag: [756, 760], ki_tdflags: [760, 764] },
+    fbsd15: { fields: ['ki_pd', 'ki_sflag', 'ki_sparelongs', 'ki_spareptrs', 'ki_tdflags', 'ki_uerrmsg'], ki_uerrmsg: [688, 692], ki_spareptrs: [692, 696], ki_sparelongs: [708, 712], ki_sflag: [756, 760], ki_tdflags: [760, 764] },
+  } as const;
+  for (const rev of ['fbsd14', 'fbsd15'] as const) {
+    it(`${rev}: kinfo_proc32 has no ki_pd, so every later field sits 4 bytes early on all four 64-bit arches`, () => {
+      const r = compatVsNative(rev);
+      expect(r.pairs.map((p) => [p.arch, p.native, p.compatSize, p.nativeSize])).toEqual(PAIRS);
+      const want = LOW[rev] as Record<string, readonly number[] | readonly string[]>;
+      for (const p of r.pairs) {
+        const d = p.arch === 'amd64' ? 0 : 48;
+        const f = Object.fromEntries(p.findings.filter((x) => x.severity === 'incompatible').map((x) => [x.field, x]));
+        expect(Object.keys(f).sort()).toEqual(want.fields);
+        expect(f.ki_pd.kind).toBe('missing');
+        expect(f.ki_pd.native!.offset).toBe(688 + d);
+        for (const k of want.fields as readonly string[]) {
+          if (k === 'ki_pd') continue;
+          const [c, n] = want[k] as readonly number[];
+          expect([f[k].kind, f[k].compat!.offset, f[k].native!.offset]).toEqual(['misplaced', c + d, n + d]);
+        }
+        expect(p.findings.some((x) => x.kind === 'padding' && x.compat?.offset === 764 + d && x.compat.size === 4)).toBe(true);
+      }
+      expect(r.verdict).toBe('incompatible');
+      expect(r.exitCode).toBe(12);
+    });
+  }
+
+  for (const rev of ['fbsd14', 'fbsd15']) {
+    it(`${rev}: the compat copyout never copies ki_pd (32-bit callers never see it)`, () => {
+      const r = compatVsNative(rev);
+      expect(r.copyout!.notCopied.map((n) => n.field)).toEqual(['ki_pd']);
+      expect(r.copyout!.findings.map((f) => [f.kind, f.field])).toEqual([['not-copied', 'ki_pd']]);
+    });
+  }
+
+  it('fbsd15 copies ki_uerrmsg (PTRTRIM) and CPs ki_tdev/ki_runtime into plain uint64_t members (Dr-Deep/HardenedBSD-src @ 04528b01)', () => {
+    const c = compatVsNative('fbsd15').copyout!;
+    expect(c.copied).toEqual(expect.arrayContaining([{ field: 'ki_uerrmsg', conversion: 'PTRTRIM' }, { field: 'ki_tdev', conversion: 'CP' }, { field: 'ki_runtime', conversion: 'CP' }]));
+    expect(c.copied.map((x) => x.field)).not.toContain('ki_pd');
+  });
+
+  it('main-a48e98c9 and fbsd15-reaper: every native field is copied; FU64 ki_tdev/ki_runtime, PTRTRIM ki_pd; the fork also CPs ki_reaper/ki_reapsubtree', () => {
+    for (const rev of ['main-a48e98c9', 'fbsd15-reaper']) {
+      const c = compatVsNative(rev).copyout!;
+      expect(c.notCopied).toEqual([]);
+      expect(c.findings).toEqual([]);
+      expect(c.copied).toEqual(expect.arrayContaining([{ field: 'ki_tdev', conversion: 'FU64' }, { field: 'ki_runtime', conversion: 'FU64' }, { field: 'ki_pd', conversion: 'PTRTRIM' }, { field: 'ki_uerrmsg', conversion: 'PTRTRIM' }]));
     }
-    expect(r.verdict).toBe('incompatible');
-    expect(r.exitCode).toBe(12);
-  });
-
-  it('fbsd14: the compat copyout never copies ki_pd (32-bit callers never see it)', () => {
-    const r = compatVsNative('fbsd14');
-    expect(r.copyout!.notCopied.map((n) => n.field)).toEqual(['ki_pd']);
-    expect(r.copyout!.findings.map((f) => [f.kind, f.field])).toEqual([['not-copied', 'ki_pd']]);
-  });
-
-  it('fbsd15 and fbsd15-reaper: every native field is copied; the fork copies ki_reaper/ki_reapsubtree and FU64s ki_tdev', () => {
-    for (const rev of ['fbsd15', 'fbsd15-reaper']) expect(compatVsNative(rev).copyout!.notCopied).toEqual([]);
+    const main = compatVsNative('main-a48e98c9').copyout!;
+    expect(main.copied.map((x) => x.field)).not.toContain('ki_reaper');
+    expect(main.zeroed).toEqual(['ki_spare_short1', 'ki_spare_short2', 'ki_sparestrings', 'ki_spareints', 'ki_spareptrs', 'ki_sparelongs']);
     const reaper = compatVsNative('fbsd15-reaper').copyout!;
-    expect(reaper.copied).toEqual(expect.arrayContaining([{ field: 'ki_reaper', conversion: 'CP' }, { field: 'ki_reapsubtree', conversion: 'CP' }, { field: 'ki_tdev', conversion: 'FU64' }, { field: 'ki_pd', conversion: 'PTRTRIM' }, { field: 'ki_uerrmsg', conversion: 'PTRTRIM' }]));
-    expect(reaper.findings).toEqual([]);
+    expect(reaper.copied).toEqual(expect.arrayContaining([{ field: 'ki_reaper', conversion: 'CP' }, { field: 'ki_reapsubtree', conversion: 'CP' }]));
     expect(reaper.zeroed).toEqual(['ki_spare_short1', 'ki_spare_short2', 'ki_sparestrings', 'ki_spareptrs', 'ki_sparelongs']);
   });
 
-  it('amd64 uint64_t members are 8-aligned in fbsd14/fbsd15 kinfo_proc32 (latent), 4-aligned like i386 in fbsd15-reaper', () => {
+  it('amd64 uint64_t members are 8-aligned in fbsd14/fbsd15 kinfo_proc32 (latent), 4-aligned like i386 from main-a48e98c9 on', () => {
     for (const rev of ['fbsd14', 'fbsd15']) {
       const amd = compatVsNative(rev).pairs.find((p) => p.arch === 'amd64')!;
       expect(amd.compatAlign).toBe(8);
@@ -87,9 +113,11 @@ describe('compat-vs-native on the stored revisions', () => {
         ['ki_tdev', 480, 8, 4, 'info'],
       ]);
     }
-    const amd = compatVsNative('fbsd15-reaper').pairs.find((p) => p.arch === 'amd64')!;
-    expect(amd.compatAlign).toBe(4);
-    expect(amd.findings.filter((f) => f.kind === 'alignment')).toEqual([]);
+    for (const rev of ['main-a48e98c9', 'fbsd15-reaper']) {
+      const amd = compatVsNative(rev).pairs.find((p) => p.arch === 'amd64')!;
+      expect(amd.compatAlign).toBe(4);
+      expect(amd.findings.filter((f) => f.kind === 'alignment')).toEqual([]);
+    }
   });
 });
 
@@ -107,8 +135,8 @@ describe('compat-vs-native on broken in-memory revisions', () => {
     expect(tdev.native!.offset).toBe(476);
     expect(r.verdict).toBe('incompatible');
     expect(r.exitCode).toBe(12);
-    // arm64 → armv7: uint64_t is 8-aligned on both, so they still agree.
-    expect(r.pairs.find((p) => p.arch === 'arm64')!.findings.filter((f) => f.severity === 'incompatible')).toEqual([]);
+    // arm64 → armv7: uint64_t is 8-aligned on both, so ki_tdev still agrees there.
+    expect(r.pairs.find((p) => p.arch === 'arm64')!.findings.filter((f) => f.field === 'ki_tdev' && f.severity === 'incompatible')).toEqual([]);
     // The same change with freebsd32_uint64_t (fbsd15-reaper's compat types) keeps amd64 in step with i386.
     const f = cloneRev('fbsd15-reaper', 'odd-spares-fu64');
     f.structs.kinfo_proc = f.structs.kinfo_proc.map((x) => (x === 'pid_t ki_reapsubtree' ? 'int ki_spareints[1]' : x));
@@ -121,7 +149,7 @@ describe('compat-vs-native on broken in-memory revisions', () => {
   });
 
   it('a field missing from kinfo_proc32 and a resized one are reported per pair', () => {
-    const d = cloneRev('fbsd15', 'compat-broken');
+    const d = cloneRev('main-a48e98c9', 'compat-broken');
     d.structs.kinfo_proc32 = d.structs.kinfo_proc32.filter((x) => x !== 'uint32_t ki_uerrmsg').map((x) => (x === 'int ki_sflag' ? 'short ki_sflag' : x));
     const r = compatVsNative(d, { copyout: false });
     for (const p of r.pairs) {
@@ -133,9 +161,8 @@ describe('compat-vs-native on broken in-memory revisions', () => {
 
   it('copyout rules: a field omitted from the rules is reported as never copied', () => {
     const file = JSON.parse(JSON.stringify(loadCopyout()));
-    file.revisions['fbsd15'].omit = ['ki_uerrmsg'];
-    file.revisions['fbsd15'].add.PTRTRIM = ['ki_pd'];
-    const r = compatVsNative('fbsd15', { copyout: file });
+    file.revisions['fbsd15-reaper'].omit = ['ki_uerrmsg'];
+    const r = compatVsNative('fbsd15-reaper', { copyout: file });
     expect(r.copyout!.notCopied.map((n) => n.field)).toEqual(['ki_uerrmsg']);
     expect(copyoutRules('fbsd15-reaper')!.conv.get('ki_runtime')).toBe('FU64');
     expect(copyoutRules('fbsd15')!.conv.get('ki_runtime')).toBe('CP');
@@ -145,14 +172,14 @@ describe('compat-vs-native on broken in-memory revisions', () => {
     const file = JSON.parse(JSON.stringify(loadCopyout()));
     file.revisions['fbsd15'].move = { FU64: ['ki_tdev'] };
     const r = compatVsNative('fbsd15', { copyout: file });
-    expect(r.copyout!.findings.map((f) => [f.kind, f.field])).toEqual([['copyout-conversion', 'ki_tdev']]);
+    expect(r.copyout!.findings.filter((f) => f.kind === 'copyout-conversion').map((f) => f.field)).toEqual(['ki_tdev']);
   });
 });
 
 describe('abiCheck', () => {
-  it('fbsd15-reaper against its base fbsd15: CTASSERT holds on all 8 + 4 layouts, compatible (exit 4)', () => {
+  it('fbsd15-reaper against its base main-a48e98c9: CTASSERT holds on all 8 + 4 layouts, compatible (exit 4)', () => {
     const r = abiCheck({ struct: 'kinfo_proc', rev: 'fbsd15-reaper' });
-    expect(r.base).toBe('fbsd15');
+    expect(r.base).toBe('main-a48e98c9');
     expect(r.ctassert).toHaveLength(12);
     expect(r.ctassert.every((c) => c.holds)).toBe(true);
     expect(r.spareRule!.verdict).toBe('compatible');

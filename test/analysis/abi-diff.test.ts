@@ -63,17 +63,76 @@ describe('abi-diff fbsd15 → fbsd15-reaper (the seed change)', () => {
     expect(r.changes.map((c) => c.kind).sort()).toEqual(['spare-consumed', 'spare-consumed']);
   });
 
-  it('kinfo_proc32: same verdict; ki_tdev/ki_runtime become freebsd32_uint64_t (4-aligned on amd64)', () => {
+  it('kinfo_proc32: the upstream ki_pd fix and the reaper pids, each labelled with the revision that introduced it', () => {
     const r32 = abiDiff({ struct: 'kinfo_proc32', from: 'fbsd15', to: 'fbsd15-reaper' });
-    expect(r32.arches).toEqual(['amd64', 'arm64', 'powerpc64', 'powerpc64le']);
-    expect(r32.sizeUnchanged).toBe(true);
-    expect(r32.exitCode).toBe(4);
-    expect(offsets(change(r32, 'spare-consumed', 'ki_reaper')[0])).toEqual({ amd64: 472, arm64: 488, powerpc64: 488, powerpc64le: 488 });
-    expect(change(r32, 'type-changed', 'ki_tdev')[0].allArches).toBe(true);
-    // uint64_t is 8-aligned on amd64, the two-word freebsd32_uint64_t 4-aligned: only amd64 changes alignment.
-    expect(change(r32, 'alignment-changed', 'ki_tdev')[0].arches).toEqual(['amd64']);
-    expect(change(r32, 'alignment-changed', '(struct)')[0].perArch.amd64!.detail).toBe('8 → 4');
+    expect(r32.steps.map((s) => s.revision)).toEqual(['main-a48e98c9', 'fbsd15-reaper']);
+    expect(r32.exitCode).toBe(12);
+    const by = (f: string, kind: string) => change(r32, kind, f)[0].introducedBy!.revision;
+    expect(by('ki_pd', 'added')).toBe('main-a48e98c9');
+    expect(by('ki_sflag', 'moved')).toBe('main-a48e98c9');
+    expect(by('ki_tdev', 'type-changed')).toBe('main-a48e98c9');
+    expect(by('ki_reaper', 'spare-consumed')).toBe('fbsd15-reaper');
+    expect(by('ki_reapsubtree', 'spare-consumed')).toBe('fbsd15-reaper');
+    expect(r32.compatEffect!.verdict).toBe('fixes');
   });
+});
+
+/*
+ * kinfo_proc32, by hand from the freebsd32.h member lists (abi.md; layouts/revisions sources). The
+ * compat record reproduces native i386 up to ki_tdaddr: 692 − 8 = 684 (see the header comment:
+ * i386 ki_pd 688, ki_uerrmsg 692). fbsd15 (@ 5ecc60fb) then has ki_uerrmsg at 688, ki_spareptrs[4]
+ * 692, ki_sparelongs[12] 692 + 16 = 708, ki_sflag 708 + 48 = 756, ki_tdflags 760, members end at 764.
+ * main-a48e98c9 inserts uint32_t ki_pd at 688: ki_uerrmsg 692, ki_spareptrs 696, ki_sparelongs 712,
+ * ki_sflag 760, ki_tdflags 764 (the native i386 offsets). arm64/powerpc64(le) are the armv7/powerpc
+ * layout (+48) in both revisions. Sizes stay 768 / 816 (fbsd15: 4 bytes of tail padding).
+ */
+describe('abi-diff kinfo_proc32 fbsd15 → main-a48e98c9 (upstream adds the missing ki_pd)', () => {
+  const r = abiDiff({ struct: 'kinfo_proc32', from: 'fbsd15', to: 'main-a48e98c9' });
+  const D: Record<string, number> = { amd64: 0, arm64: 48, powerpc64: 48, powerpc64le: 48 };
+
+  it('incompatible (exit 12): ki_pd inserted at 688 (+48), later fields move 4 bytes up; size unchanged', () => {
+    expect(r.arches).toEqual(['amd64', 'arm64', 'powerpc64', 'powerpc64le']);
+    expect(r.verdict).toBe('incompatible');
+    expect(r.exitCode).toBe(12);
+    expect(r.sizeUnchanged).toBe(true);
+    const [pd] = change(r, 'added', 'ki_pd');
+    expect(pd.severity).toBe('incompatible');
+    for (const a of r.arches) expect(pd.perArch[a]!.to).toMatchObject({ offset: 688 + D[a], size: 4 });
+    const moves: Record<string, [number, number]> = { ki_uerrmsg: [688, 692], ki_spareptrs: [692, 696], ki_sparelongs: [708, 712], ki_sflag: [756, 760], ki_tdflags: [760, 764] };
+    for (const [f, [from, to]] of Object.entries(moves)) {
+      const [c] = change(r, 'moved', f);
+      expect(c.allArches).toBe(true);
+      for (const a of r.arches) expect([c.perArch[a]!.from!.offset, c.perArch[a]!.to!.offset]).toEqual([from + D[a], to + D[a]]);
+    }
+  });
+
+  it('says that this move is what makes the compat record match native', () => {
+    expect(r.compatEffect!.verdict).toBe('fixes');
+    expect(r.compatEffect!.text).toMatch(/make kinfo_proc32 reproduce the native 32-bit record/);
+    // Per pair in fbsd15: ki_pd missing + 5 misplaced = 6 layout problems; none after.
+    expect(r.compatEffect!.from).toEqual({ amd64: 6, arm64: 6, powerpc64: 6, powerpc64le: 6 });
+    expect(r.compatEffect!.to).toEqual({ amd64: 0, arm64: 0, powerpc64: 0, powerpc64le: 0 });
+    for (const f of ['ki_pd', 'ki_uerrmsg', 'ki_sflag', 'ki_tdflags']) expect(r.changes.find((c) => c.field === f)!.fixesCompat).toBe(true);
+    expect(r.changes.find((c) => c.field === 'ki_tdev')!.fixesCompat).toBeUndefined();
+  });
+});
+
+describe('abi-diff main-a48e98c9 → fbsd15-reaper: the reaper patch alone', () => {
+  for (const struct of ['kinfo_proc', 'kinfo_proc32']) {
+    it(`${struct}: exit 4, only ki_reaper and ki_reapsubtree, each a consumed spare`, () => {
+      const r = abiDiff({ struct, from: 'main-a48e98c9', to: 'fbsd15-reaper' });
+      expect(r.exitCode).toBe(4);
+      expect(r.changes.map((c) => [c.kind, c.field])).toEqual([
+        ['spare-consumed', 'ki_reaper'],
+        ['spare-consumed', 'ki_reapsubtree'],
+      ]);
+      // 32-bit offsets 472/476 (spec §6.2) in kinfo_proc32 on amd64 and natively on i386; +16 where
+      // timeval is 16 bytes (armv7, powerpc, and the arm64/powerpc64(le) compat records); 552/556 LP64.
+      const exp = struct === 'kinfo_proc' ? { amd64: 552, i386: 472, armv7: 488 } : { amd64: 472, arm64: 488, powerpc64le: 488 };
+      for (const [a, o] of Object.entries(exp)) expect(r.changes[0].perArch[a as 'amd64']!.to!.offset).toBe(o);
+      expect(r.steps.map((s) => s.revision)).toEqual(['fbsd15-reaper']);
+    });
+  }
 });
 
 describe('abi-diff fbsd14 → fbsd15: ki_uerrmsg', () => {

@@ -19,7 +19,7 @@ const sections: Section[] = [
   },
 ];
 
-for (const mod of ['./images.ts', './kvm.ts', './abi.ts']) {
+for (const mod of ['./images.ts', './kvm.ts', './abi.ts', './dwarf.ts']) {
   try {
     const m = (await import(mod)) as { section?: Section };
     if (m.section) sections.push(m.section);

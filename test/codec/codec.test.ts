@@ -20,7 +20,7 @@ const all: [string, string, string][] = [];
 for (const rev of revisionNames()) for (const s of ['kinfo_proc', 'kinfo_proc32']) for (const a of archesFor(rev, s)) all.push([s, a, rev]);
 
 describe('codecs agree and round-trip on every layout (property test)', () => {
-  it('covers 36 layouts', () => expect(all.length).toBe(36));
+  it('covers 48 layouts (4 revisions × (8 + 4))', () => expect(all.length).toBe(48));
   for (const [s, a, rev] of all) {
     it(`${s} ${a} ${rev}`, () => {
       const l = getLayout(s, a, rev);

@@ -7,7 +7,7 @@ import { openSource } from '../../src/base/source.ts';
 import { decodeRecord, RecordView } from '../../src/codec/index.ts';
 import { convertRecords, copyoutPlan, copyoutRules, kinfoProcOut } from '../../src/compat/index.ts';
 import { buildModel, KERN_PROC_PID, KERN_PROC_INC_THREAD, sysctlKernProc } from '../../src/kernel/index.ts';
-import { archesFor } from '../../src/layout/index.ts';
+import { archesFor, getLayout } from '../../src/layout/index.ts';
 import { T } from '../kernel/fixture.ts';
 
 type R = Record<string, any>;
@@ -61,19 +61,49 @@ describe('§2.6 freebsd32_kinfo_proc_out (amd64, fbsd15-reaper)', () => {
 });
 
 describe('per-revision rules (layouts/compat-copyout.json)', () => {
-  it('fbsd14 copies no ki_pd (FreeBSD 14 copyout) and has no ki_uerrmsg; fbsd15 copies both', () => {
+  it('fbsd14 and fbsd15 copy no ki_pd (FreeBSD 14/15 copyouts); fbsd15 adds ki_uerrmsg; main-a48e98c9 and the fork copy both', () => {
     const p14 = copyoutPlan('amd64', 'fbsd14');
     expect(p14.dropped.find((d) => d.field === 'ki_pd')?.note).toMatch(/00bdb832/);
-    expect(copyoutRules('fbsd15').fields.get('ki_pd')).toBe('PTRTRIM');
+    const p15 = copyoutPlan('amd64', 'fbsd15');
+    expect(p15.dropped.find((d) => d.field === 'ki_pd')?.note).toMatch(/5ecc60fb/);
+    expect(copyoutRules('fbsd15').fields.has('ki_pd')).toBe(false);
     expect(copyoutRules('fbsd15').fields.get('ki_uerrmsg')).toBe('PTRTRIM');
-    expect(copyoutRules('fbsd15-reaper').fields.get('ki_runtime')).toBe('FU64');
+    expect(copyoutRules('fbsd15').fields.get('ki_tdev')).toBe('CP');
+    expect(copyoutRules('fbsd15').fields.get('ki_runtime')).toBe('CP');
+    for (const r of ['main-a48e98c9', 'fbsd15-reaper']) {
+      expect(copyoutRules(r).fields.get('ki_pd')).toBe('PTRTRIM');
+      expect(copyoutRules(r).fields.get('ki_uerrmsg')).toBe('PTRTRIM');
+      expect(copyoutRules(r).fields.get('ki_runtime')).toBe('FU64');
+      expect(copyoutRules(r).fields.get('ki_tdev')).toBe('FU64');
+    }
+    expect(copyoutRules('main-a48e98c9').fields.has('ki_reaper')).toBe(false);
     expect(copyoutRules('fbsd14').fields.get('ki_runtime')).toBe('CP');
+  });
+  it('kvmkit compat of fbsd15 native records gives 5ecc60fb-era compat records: no ki_pd bytes, ki_uerrmsg at 688 on amd64', () => {
+    // By hand: native amd64 ki_pd at 928, ki_uerrmsg at 936 (abi-diff.test.ts header); compat amd64
+    // (freebsd32.h @ 5ecc60fb) ki_tdaddr 684 then ki_uerrmsg 688 — see abi-diff.test.ts.
+    const native = getLayout('kinfo_proc', 'amd64', 'fbsd15');
+    const v = new RecordView(native);
+    v.set('ki_structsize', native.size);
+    v.set('ki_pd', 0x1234n);
+    v.set('ki_uerrmsg', 0x2040a0n);
+    v.set('ki_sflag', 1n);
+    const out = convertRecords('amd64', 'fbsd15', v.record());
+    const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
+    expect(out.length).toBe(768);
+    expect(dv.getUint32(688, true)).toBe(0x2040a0);
+    expect(dv.getUint32(756, true)).toBe(1); // ki_sflag
+    // ki_pd has no bytes: nothing in the record holds 0x1234.
+    for (let o = 0; o + 4 <= out.length; o += 4) expect(dv.getUint32(o, true)).not.toBe(0x1234);
+    const m = convertRecords('amd64', 'main-a48e98c9', v.record());
+    const dm = new DataView(m.buffer, m.byteOffset, m.byteLength);
+    expect([dm.getUint32(688, true), dm.getUint32(692, true), dm.getUint32(760, true)]).toEqual([0x1234, 0x2040a0, 1]);
   });
   it('only spare fields are never written on fbsd15-reaper', () => {
     for (const arch of archesFor('fbsd15-reaper', 'kinfo_proc32')) expect(copyoutPlan(arch, 'fbsd15-reaper').uncopied.every((u) => u.spare)).toBe(true);
   });
   it('every compat arch × revision: size, the same values, big-endian powerpc64', () => {
-    for (const revision of ['fbsd14', 'fbsd15', 'fbsd15-reaper']) {
+    for (const revision of ['fbsd14', 'fbsd15', 'main-a48e98c9', 'fbsd15-reaper']) {
       for (const arch of archesFor(revision, 'kinfo_proc32')) {
         const { c, cd } = both(arch, revision, 11);
         expect(cd[0].ki_structsize).toBe(c.layout.size);
@@ -100,10 +130,11 @@ describe('a real compat record: ../shared/corpus/user-cores/x86-32-freebsd.core'
   const core = path.resolve(ROOT, '../shared/corpus/user-cores/x86-32-freebsd.core');
   const present = fs.existsSync(core);
   it.skipIf(!present)('copyout of the matching native record reproduces its bytes (fbsd14 rules)', () => {
-    const note = new ElfFile(openSource(core)).notes().find((n) => n.name === 'FreeBSD' && n.type === 8)!;
-    const size = new DataView(note.desc.buffer, note.desc.byteOffset).getInt32(0, true);
+    const elf = new ElfFile(openSource(core));
+    const desc = elf.noteDesc(elf.findNote('FreeBSD', 8)!);
+    const size = new DataView(desc.buffer, desc.byteOffset).getInt32(0, true);
     expect(size).toBe(768);
-    const real = note.desc.subarray(4, 4 + size);
+    const real = desc.subarray(4, 4 + size);
     const plan = copyoutPlan('amd64', 'fbsd14');
     const cv = new RecordView(plan.compat, real.slice());
     // Native record: the compat values, plus invented amd64 kernel pointers where PTRTRIM made 0.

@@ -10,6 +10,7 @@ import { writeKernelElf } from '../../src/image/kernel-elf.ts';
 import { KernelSymbols } from '../../src/image/symbols.ts';
 import { MAX_PROCS, walkThreads } from '../../src/kvm/threads.ts';
 import { BUILDS, OFFS, SAMPLE_PROCS, placeProcs, prng, tmpDir } from './helpers.ts';
+import { errorOf } from '../errors.ts';
 
 const dir = tmpDir();
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -33,16 +34,6 @@ function built(i: number, small = false): { core: Buffer; kernel: Buffer; b: Dum
 
 function open(core: Uint8Array, kernel: Uint8Array): KernelImage {
   return openImageSource(new BufferSource(core, 'core'), new KernelSymbols(new BufferSource(kernel, 'kernel')));
-}
-
-function errorOf(fn: () => unknown): KvmkitError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(KvmkitError);
-    return e as KvmkitError;
-  }
-  throw new Error('expected a KvmkitError');
 }
 
 const put32 = (b: Buffer, o: number, v: number): void => void b.writeUInt32LE(v >>> 0, o);

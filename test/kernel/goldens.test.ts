@@ -5,7 +5,7 @@ import { goldens, LIVE, manifest, SCHEMA_FILE, schemaText } from '../../dumps/ge
 
 describe('dumps/live goldens (regenerated in memory by dumps/generate-live.ts)', () => {
   const gs = goldens();
-  it('6 scenarios × (8 arches × 3 revisions + 4 compat arches × 3 revisions) = 216 goldens', () => expect(gs.length).toBe(216));
+  it('6 scenarios × (8 arches × 4 revisions + 4 compat arches × 4 revisions) = 288 goldens', () => expect(gs.length).toBe(288));
   it('every golden file equals the emulator output', () => {
     const bad = gs.filter((g) => {
       const f = path.join(LIVE, g.file);

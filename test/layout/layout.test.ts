@@ -5,14 +5,14 @@ import { ARCHES, archesFor, computeLayout, getLayout, holes, loadRevision, revis
 import { HAVE_REFERENCE, REFERENCE } from '../corpus.ts';
 
 describe('layouts of every revision', () => {
-  it('has the three revisions, oldest first', () => {
-    expect(revisionNames()).toEqual(['fbsd14', 'fbsd15', 'fbsd15-reaper']);
+  it('has the four revisions, oldest first (each after its base)', () => {
+    expect(revisionNames()).toEqual(['fbsd14', 'fbsd15', 'main-a48e98c9', 'fbsd15-reaper']);
   });
 
   // Sizes from machine/proc.h as quoted in reference/abi.md — the kernel's own CTASSERT values.
   const KINFO_PROC_SIZE = { amd64: 1088, i386: 768, arm64: 1088, armv7: 816, powerpc: 816, powerpc64: 1088, powerpc64le: 1088, riscv64: 1088 };
   const KINFO_PROC32_SIZE = { amd64: 768, arm64: 816, powerpc64: 816, powerpc64le: 816 };
-  for (const rev of ['fbsd14', 'fbsd15', 'fbsd15-reaper']) {
+  for (const rev of ['fbsd14', 'fbsd15', 'main-a48e98c9', 'fbsd15-reaper']) {
     it(`${rev}: 8 kinfo_proc and 4 kinfo_proc32 layouts, every CTASSERT holds`, () => {
       expect(archesFor(rev, 'kinfo_proc')).toEqual([...ARCHES]);
       expect(archesFor(rev, 'kinfo_proc32')).toEqual(['amd64', 'arm64', 'powerpc64', 'powerpc64le']);

@@ -2,6 +2,9 @@ import { UsageError } from '../../base/errors.ts';
 import { EXIT_CHANGES, EXIT_INCOMPATIBLE } from '../../base/exit.ts';
 import { ARCHES, holes, isArch, leavesOfField, type ArchName, type FieldLayout, type Leaf, type RevisionDef, type StructLayout } from '../../layout/index.ts';
 import { archesOf, checkStruct, layoutOf, resolveRevision } from './revs.ts';
+import { compatVsNative } from './compat.ts';
+import { unverifiedMembers } from './facts.ts';
+import { suppress } from './suppress.ts';
 import {
   SEVERITY_RANK,
   type AbiDiffReport,
@@ -12,7 +15,10 @@ import {
   type Placement,
   type RevisionRef,
   type Severity,
+  type Suppressed,
+  type Suppression,
   type Verdict,
+  type CompatEffect,
 } from './types.ts';
 
 /**
@@ -28,6 +34,8 @@ export interface AbiDiffOptions {
   to: RevisionRef;
   /** Arches to compare; default every arch on which both revisions define the struct. */
   arches?: readonly string[];
+  /** Reviewed suppressions (./suppress.ts): accepted changes set no exit bit and are listed. */
+  suppressions?: readonly Suppression[];
 }
 
 const SPARE_NAME = /^ki_spare/;
@@ -321,6 +329,85 @@ function pickArches(requested: readonly string[] | undefined, available: ArchNam
   return ARCHES.filter((a) => out.includes(a));
 }
 
+/**
+ * The named revisions from `from` (exclusive) to `to` (inclusive) along `base`, when `from` is an
+ * ancestor of `to`; else just `to`. fbsd15 → fbsd15-reaper is [main-a48e98c9, fbsd15-reaper].
+ */
+function stepsBetween(defA: RevisionDef, defB: RevisionDef): RevisionDef[] {
+  const chain: RevisionDef[] = [defB];
+  const seen = new Set([defB.revision]);
+  let cur = defB;
+  while (cur.base && !seen.has(cur.base) && cur.base !== defA.revision) {
+    seen.add(cur.base);
+    try {
+      cur = resolveRevision(cur.base);
+    } catch {
+      return [defB];
+    }
+    chain.unshift(cur);
+  }
+  return cur.base === defA.revision ? chain : [defB];
+}
+
+/** Where a change's field sits in a layout (undefined: absent), to find the step that settled it. */
+function placementKey(l: StructLayout, field: string): string | undefined {
+  if (field === '(struct)') return `${l.size}/${l.align}`;
+  const top = field.split(/[.[]/)[0];
+  const f = l.fields.find((x) => x.name === top);
+  if (!f) return undefined;
+  const leaf = field === top ? undefined : l.leaves().find((x) => x.path === field);
+  return leaf ? `${leaf.offset}+${leaf.size}:${leaf.type}` : `${f.offset}+${f.size}:${declType(f)}`;
+}
+
+/** Label each change with the step that brought its field to its final placement. */
+function attribute(changes: Change[], steps: RevisionDef[], struct: AbiStruct, to: RevisionRef): void {
+  const last = steps[steps.length - 1];
+  for (const c of changes) {
+    const arch = c.arches[0];
+    const want = placementKey(layoutOf(to, last, struct, arch), c.field);
+    let by = last;
+    for (const st of steps) {
+      if (st === last || !archesOf(st, struct).includes(arch)) continue;
+      if (placementKey(layoutOf(st.revision, st, struct, arch), c.field) === want) {
+        by = st;
+        break;
+      }
+    }
+    c.introducedBy = by.change ? { revision: by.revision, change: by.change } : { revision: by.revision };
+  }
+}
+
+const LAYOUT_KINDS = new Set(['missing', 'extra', 'misplaced', 'resized', 'struct-size']);
+
+/** kinfo_proc32: compat-vs-native layout problems per compat pair before and after, and which changes cure one. */
+function compatEffect(changes: Change[], from: RevisionRef, to: RevisionRef, arches: ArchName[], a: string, b: string): CompatEffect {
+  const bad = (ref: RevisionRef) => {
+    const per: Partial<Record<ArchName, number>> = {};
+    const fields = new Set<string>();
+    for (const p of compatVsNative(ref, { copyout: false, arches }).pairs) {
+      const fs = p.findings.filter((f) => LAYOUT_KINDS.has(f.kind));
+      per[p.arch] = fs.length;
+      for (const f of fs) fields.add(f.field);
+    }
+    return { per, fields };
+  };
+  const A = bad(from);
+  const B = bad(to);
+  for (const c of changes) if (A.fields.has(c.field) && !B.fields.has(c.field)) c.fixesCompat = true;
+  const sum = (x: Partial<Record<ArchName, number>>) => Object.values(x).reduce((m, n) => m + (n ?? 0), 0);
+  const pairs = Object.keys(B.per).join(', ');
+  const nA = sum(A.per);
+  const nB = sum(B.per);
+  const verdict: CompatEffect['verdict'] = nA > 0 && nB === 0 ? 'fixes' : nB > nA ? 'breaks' : 'unchanged';
+  const text =
+    verdict === 'fixes'
+      ? `these changes make kinfo_proc32 reproduce the native 32-bit record: ${nA} layout problem(s) against native in ${a}, none in ${b} (on ${pairs})`
+      : verdict === 'breaks'
+        ? `kinfo_proc32 reproduces the native 32-bit record less well: ${nA} layout problem(s) against native in ${a}, ${nB} in ${b} (on ${pairs})`
+        : `unchanged: ${nA} layout problem(s) against native in ${a}, ${nB} in ${b} (on ${pairs})`;
+  return { from: A.per, to: B.per, verdict, text };
+}
+
 /** The ABI diff of a struct between two revisions on every requested arch. */
 export function abiDiff(opts: AbiDiffOptions): AbiDiffReport {
   const struct = checkStruct(opts.struct);
@@ -339,7 +426,15 @@ export function abiDiff(opts: AbiDiffOptions): AbiDiffReport {
     perArch.set(arch, diffLayouts(A, B, defA, defB));
     sizes[arch] = { from: A.size, to: B.size, fromAlign: A.align, toAlign: B.align, asserted: B.ctassert?.expected, ctassertHolds: B.ctassert?.holds };
   }
-  const changes = collapse(perArch, arches);
+  const all = collapse(perArch, arches);
+  const suppressed: Suppressed[] = [];
+  const changes = all.filter((c) => !suppress(opts.suppressions, { struct, arches: c.arches, field: c.field, kind: c.kind, revision: defB.revision }, `${c.field}: ${c.summary} (${c.arches.join(', ')})`, suppressed));
+  const steps = stepsBetween(defA, defB);
+  attribute(changes, steps, struct, opts.to);
+  const effect = struct === 'kinfo_proc32' && arches.some((a) => inA.includes(a)) ? compatEffect(changes, opts.from, opts.to, arches, defA.revision, defB.revision) : undefined;
+  const unverified = [...unverifiedMembers(defA, [struct]), ...unverifiedMembers(defB, [struct])];
+  const shaky = new Set(unverified.map((u) => u.field));
+  for (const c of changes) if (shaky.has(c.field.split(/[.[]/)[0])) c.unverified = true;
   const verdict = verdictOf(changes.map((c) => c.severity));
   const counts: Record<Severity, number> = { info: 0, compatible: 0, flagged: 0, incompatible: 0 };
   for (const c of changes) counts[c.severity]++;
@@ -354,5 +449,9 @@ export function abiDiff(opts: AbiDiffOptions): AbiDiffReport {
     sizes,
     changes,
     counts,
+    steps: steps.map((s) => (s.change ? { revision: s.revision, change: s.change } : { revision: s.revision })),
+    compatEffect: effect,
+    suppressed,
+    unverified,
   };
 }

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { KvmkitError, UsageError } from '../../base/errors.ts';
-import { ARCHES, computeLayout, getLayout, loadRevision, revisionNames, type ArchName, type RevisionDef, type StructLayout } from '../../layout/index.ts';
+import { ARCHES, computeLayout, getLayout, loadRevision, revisionNames, validateRevision, type ArchName, type RevisionDef, type StructLayout } from '../../layout/index.ts';
 import { ABI_STRUCTS, type AbiStruct, type RevisionRef } from './types.ts';
 
 /** Resolve a revision reference: a name in layouts/revisions, a path to a revision JSON file, or a definition. */
@@ -8,12 +8,16 @@ export function resolveRevision(ref: RevisionRef): RevisionDef {
   if (typeof ref !== 'string') return ref;
   if (ref.endsWith('.json') || ref.includes('/')) {
     if (!fs.existsSync(ref)) throw new UsageError(`revision file ${ref} does not exist`);
+    let json: unknown;
     try {
-      const def = JSON.parse(fs.readFileSync(ref, 'utf8')) as RevisionDef;
-      if (!def.revision || !def.structs) throw new Error('it has no "revision" or "structs"');
-      return def;
+      json = JSON.parse(fs.readFileSync(ref, 'utf8'));
     } catch (e) {
       throw new UsageError(`cannot read revision file ${ref}: ${(e as Error).message}`);
+    }
+    try {
+      return validateRevision(json, ref);
+    } catch (e) {
+      throw e instanceof KvmkitError ? new UsageError(e.text, e.context) : e;
     }
   }
   if (!revisionNames().includes(ref)) throw new UsageError(`unknown revision "${ref}" (known: ${revisionNames().join(', ')})`);

@@ -1,5 +1,6 @@
 import { ARCHES, type ArchName } from '../../layout/index.ts';
-import type { AbiCheckReport, AbiDiffReport, Change, CompatReport } from './types.ts';
+import { formatUnverified } from './facts.ts';
+import type { AbiCheckReport, AbiDiffReport, Change, CompatReport, Suppressed, UnverifiedFact } from './types.ts';
 
 /** Human-readable reports, written like a review comment: one line per change, arch lists collapsed. */
 
@@ -22,9 +23,20 @@ function details(c: Change, all: readonly ArchName[]): string {
 
 const LABEL: Record<string, string> = { info: 'note', compatible: 'ok', flagged: 'FLAGGED', incompatible: 'INCOMPATIBLE' };
 
-export function formatChange(c: Change, all: readonly ArchName[]): string {
+/** `labelled`: the diff spans several revisions, so each change names the one that introduced it. */
+export function formatChange(c: Change, all: readonly ArchName[], labelled = false): string {
   const who = c.field === '(struct)' ? '' : `${c.field}: `;
-  return `  [${LABEL[c.severity]}] ${who}${c.summary} — ${archList(c.arches, all)} (${details(c, all)})`;
+  const by = labelled && c.introducedBy ? ` {${c.introducedBy.revision}${c.introducedBy.change ? `: ${c.introducedBy.change}` : ''}}` : '';
+  const fix = c.fixesCompat ? ' [now at its native 32-bit offset]' : '';
+  const unv = c.unverified ? ' [UNVERIFIED input]' : '';
+  return `  [${LABEL[c.severity]}] ${who}${c.summary}${fix}${unv} — ${archList(c.arches, all)} (${details(c, all)})${by}`;
+}
+
+function suppressedLines(list: readonly Suppressed[], indent: string): string[] {
+  return list.map((s) => `${indent}[suppressed] ${s.finding} — reason: ${s.reason}`);
+}
+function unverifiedLines(list: readonly UnverifiedFact[], indent: string): string[] {
+  return list.map((u) => `${indent}${formatUnverified(u)}`);
 }
 
 function sizeLine(r: AbiDiffReport): string {
@@ -50,9 +62,13 @@ const VERDICT_TEXT: Record<string, string> = {
 export function formatDiff(r: AbiDiffReport): string {
   const on = r.arches.length === ARCHES.length ? `all ${ARCHES.length} arches` : r.arches.join(', ');
   const lines = [`abi-diff struct ${r.struct}: ${r.from} → ${r.to} on ${on}: ${VERDICT_TEXT[r.verdict]}`];
+  const labelled = r.steps.length > 1;
+  if (labelled) lines.push(`  spans ${r.steps.length} revisions: ${r.steps.map((s) => `${s.revision}${s.change ? ` (${s.change})` : ''}`).join(' → ')}; each change names the one that introduced it`);
   lines.push(sizeLine(r));
-  for (const c of r.changes) lines.push(formatChange(c, r.arches));
-  lines.push(`  ${r.counts.incompatible} incompatible, ${r.counts.flagged} flagged, ${r.counts.compatible} compatible, ${r.counts.info} notes; exit ${r.exitCode}`);
+  for (const c of r.changes) lines.push(formatChange(c, r.arches, labelled));
+  if (r.compatEffect) lines.push(`  compat-vs-native: ${r.compatEffect.text}`);
+  lines.push(...suppressedLines(r.suppressed, '  '), ...unverifiedLines(r.unverified, '  '));
+  lines.push(`  ${r.counts.incompatible} incompatible, ${r.counts.flagged} flagged, ${r.counts.compatible} compatible, ${r.counts.info} notes${r.suppressed.length ? `, ${r.suppressed.length} suppressed` : ''}; exit ${r.exitCode}`);
   return lines.join('\n');
 }
 
@@ -82,6 +98,33 @@ export function formatCheck(r: AbiCheckReport): string {
     lines.push('  problems:');
     for (const p of r.problems) lines.push(`    - ${p}`);
   }
+  if (r.suppressed.length) lines.push('  suppressed (reviewed):', ...suppressedLines(r.suppressed, '    '));
+  if (r.unverified.length) lines.push('  rests on facts that were not read:', ...unverifiedLines(r.unverified, '    '));
   lines.push(`  exit ${r.exitCode}`);
   return lines.join('\n');
+}
+
+/** --stat: one line per verdict class, then the exit status. */
+export function formatDiffStat(r: AbiDiffReport): string {
+  return [
+    `abi-diff ${r.struct} ${r.from} → ${r.to}: ${r.verdict}`,
+    `  incompatible ${r.counts.incompatible}`,
+    `  flagged      ${r.counts.flagged}`,
+    `  compatible   ${r.counts.compatible}`,
+    `  info         ${r.counts.info}`,
+    `  suppressed   ${r.suppressed.length}`,
+    `  unverified   ${r.unverified.length}`,
+    `  exit ${r.exitCode}`,
+  ].join('\n');
+}
+
+export function formatCheckStat(r: AbiCheckReport): string {
+  return [
+    `abi-check ${r.struct} ${r.revision}: ${r.verdict}`,
+    `  incompatible ${r.counts.incompatible}`,
+    `  changes      ${r.counts.changes}`,
+    `  suppressed   ${r.suppressed.length}`,
+    `  unverified   ${r.unverified.length}`,
+    `  exit ${r.exitCode}`,
+  ].join('\n');
 }

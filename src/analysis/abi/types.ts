@@ -75,6 +75,36 @@ export interface Change {
   /** True when every compared arch reports this change. */
   allArches: boolean;
   perArch: Partial<Record<ArchName, { detail: string; from?: Placement; to?: Placement; spare?: ArchChange['spare'] }>>;
+  /** The revision on the path from → to (following `base`) where this change first appears, and what that revision is. */
+  introducedBy?: { revision: string; change?: string };
+  /** kinfo_proc32 only: the field was missing or misplaced against the native 32-bit record before and sits right after. */
+  fixesCompat?: boolean;
+  /** The change rests on a fact that was inferred, not read (see the report's `unverified`). */
+  unverified?: boolean;
+}
+
+/** A fact that was inferred rather than read from a stored source (a revision's `inferred`, the copyout file's `inferred`). */
+export interface UnverifiedFact {
+  revision: string;
+  what: 'member' | 'conversion' | 'copyout-line';
+  struct: AbiStruct;
+  field: string;
+  conversion?: string;
+  why: string;
+}
+
+/** One reviewed suppression (a suppressions file entry). */
+export interface Suppression { struct?: string; arch?: string; field?: string; kind?: string; revision?: string; reason: string }
+
+/** A finding a suppression accepted: no exit bit, but listed. */
+export interface Suppressed { finding: string; struct: string; arches: ArchName[]; field: string; kind: string; reason: string }
+
+/** kinfo_proc32 diffs: what the change does to compat-vs-native (layout problems per compat pair, before and after). */
+export interface CompatEffect {
+  from: Partial<Record<ArchName, number>>;
+  to: Partial<Record<ArchName, number>>;
+  verdict: 'fixes' | 'breaks' | 'unchanged';
+  text: string;
 }
 
 export interface ArchSizes {
@@ -99,6 +129,11 @@ export interface AbiDiffReport {
   sizes: Partial<Record<ArchName, ArchSizes>>;
   changes: Change[];
   counts: Record<Severity, number>;
+  /** The named revisions between from (exclusive) and to (inclusive) along `base`, when from is an ancestor of to. */
+  steps: { revision: string; change?: string }[];
+  compatEffect?: CompatEffect;
+  suppressed: Suppressed[];
+  unverified: UnverifiedFact[];
 }
 
 // ---- compat-vs-native ----
@@ -176,8 +211,18 @@ export interface AbiCheckReport {
   /** The spare rule: abi-diff from the base revision, or undefined when there is no base. */
   spareRule?: AbiDiffReport;
   compat: CompatReport;
+  /** Arches checked (all the revision defines unless --arch chose some). */
+  arches: ArchName[];
+  /** Where each struct's member list was read (the revision file's `sources`). */
+  sources: Record<string, unknown>;
   /** One line per problem that sets an exit bit. */
   problems: string[];
+  /** Problems by class: incompatible (exit bit 8: CTASSERT, incompatible/flagged diff, compat layout) and changes (bit 4: compatible changes, warnings). */
+  counts: { incompatible: number; changes: number };
+  /** Problems a reviewed suppression accepted (no exit bit). */
+  suppressed: Suppressed[];
+  /** Facts the verdict rests on that were inferred, not read. */
+  unverified: UnverifiedFact[];
   verdict: 'ok' | 'changes' | 'incompatible';
   exitCode: number;
 }

@@ -1,3 +1,4 @@
+import { followChain } from '../../base/chain.ts';
 import { KvmkitError, type ErrorContext } from '../../base/errors.ts';
 import type { KRecord } from '../../codec/index.ts';
 import {
@@ -351,13 +352,19 @@ export class ReaperView {
     }
     const sub = opts.subtree;
     const queue = [e];
+    const queued = new Set(queue);
     const seen = new Set<number>();
     while (queue.length) {
       const t = queue.shift()!;
       walked.push(t);
       for (const q of this.list(t)) {
         if (t === e && sub !== undefined && q.subtree !== sub) continue;
-        if (this.isKnownReaper(q.pid)) queue.push(q.pid);
+        if (this.isKnownReaper(q.pid)) {
+          // Every process is on one reap list, so meeting a reaper twice means ki_reaper links loop.
+          if (queued.has(q.pid)) this.throwReaperCycle(t);
+          queued.add(q.pid);
+          queue.push(q.pid);
+        }
         if (q.flag2 & P2_WEXIT || seen.has(q.pid)) continue;
         seen.add(q.pid);
         targets.push(q.pid);
@@ -370,6 +377,15 @@ export class ReaperView {
         assumingPermitted: { error: targets.length ? 0 : ESRCH, rk_killed: targets.length, rk_fpid: -1 },
       },
     };
+  }
+
+  /** A loop in ki_reaper links (hostile or corrupt records): the error names where it closes. */
+  private throwReaperCycle(from: number): never {
+    followChain(from, (pid) => {
+      const r = this.procs.get(pid)?.reaper;
+      return r === undefined || r === pid ? undefined : r;
+    }, { what: `the reaper chain of pid ${from}`, limit: this.procs.size + 1, context: { field: 'ki_reaper' } });
+    throw new KvmkitError(`the reap lists under pid ${from} revisit a reaper; the records cannot come from one kernel`, { field: 'ki_reaper' });
   }
 
   /** Kill flags as the kernel takes them (REAPER_KILL_*), for callers holding raw flags. */

@@ -1,8 +1,10 @@
-import * as fs from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../base/errors.ts';
-import { copyoutPlan, convertRecords } from '../../compat/copyout.ts';
-import { printJson, writeOut } from '../output.ts';
+import { copyoutPlan, convertRecordsSource } from '../../compat/copyout.ts';
+import { openSource } from '../../base/source.ts';
+import { looksLikeRecords } from '../../codec/index.ts';
+import { printJson } from '../output.ts';
+import { prepareOutput, streamOutput } from '../output-file.ts';
 
 interface Args { file?: string; arch: string; rev: string; o?: string; uncopied: boolean; json: boolean }
 
@@ -33,8 +35,16 @@ export const command: CommandModule<object, Args> = {
     }
     if (!a.file) throw new UsageError('name a file of native records (or use --uncopied)', { field: 'file' });
     if (!a.o) throw new UsageError('give -o <file> for the kinfo_proc32 records', { field: 'o' });
-    const out = convertRecords(a.arch, a.rev, new Uint8Array(fs.readFileSync(a.file)), a.file);
-    writeOut(a.o, out);
-    process.stderr.write(`${out.length / plan.compat.size} records → ${a.o} (${plan.compat.size} bytes each)\n`);
+    // The output path is checked before any work; records are streamed a chunk at a time (memory
+    // stays flat) into a temporary renamed over the target only when the whole file converted.
+    const dest = prepareOutput(a.o, 'o');
+    const src = openSource(a.file, { accept: looksLikeRecords, expected: 'native kinfo_proc records' });
+    let n: number;
+    try {
+      n = streamOutput(dest, (write) => convertRecordsSource(a.arch, a.rev, src, write));
+    } finally {
+      src.close();
+    }
+    process.stderr.write(`${n} records → ${a.o} (${plan.compat.size} bytes each)\n`);
   },
 };

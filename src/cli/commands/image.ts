@@ -8,6 +8,7 @@ import { liveRevisions } from '../../kernel/rules.ts';
 import type { KernelModel } from '../../kernel/model.ts';
 import { buildImage, DEFAULT_KERNEL_REVISION, kernelSetNames } from '../../kstruct/index.ts';
 import { printJson } from '../output.ts';
+import { prepareOutput } from '../output-file.ts';
 
 /** CLI format names → image formats (`amd64-full` is the ELF full dump). */
 const FORMATS: Record<string, { format: ImageFormat; arch: string }> = {
@@ -45,16 +46,20 @@ const build: CommandModule<object, BuildArgs> = {
   handler: (a) => {
     const f = FORMATS[a.format];
     if ((a.scenario === undefined) === (a['random-seed'] === undefined)) throw new UsageError('give a scenario file or --random-seed (one of them)');
+    const vmcore = prepareOutput(a.o, 'o');
+    const kernel = prepareOutput(a['kernel-out'], 'kernel-out');
     let model: KernelModel;
     if (a.scenario !== undefined) model = loadScenarioFile(a.scenario, f.arch);
     else model = randomModel({ seed: a['random-seed']!, processes: a.procs }, f.arch).model;
     const bar = progress(`writing ${a.o}`, 'pages');
     const t0 = performance.now();
     const r = buildImage(model, {
-      format: f.format, vmcore: a.o, kernel: a['kernel-out'], revision: a.rev, kernelSet: a['kernel-set'], version: a['minidump-version'],
+      format: f.format, vmcore: vmcore.temp, kernel: kernel.temp, revision: a.rev, kernelSet: a['kernel-set'], version: a['minidump-version'],
       dumptid: a.dumptid, pae: !a['no-pae'], onProgress: bar.tick,
     });
     bar.end();
+    vmcore.commit();
+    kernel.commit();
     const ms = Math.round(performance.now() - t0);
     if (a.json) printJson({ ...r, vmcore: a.o, kernel: a['kernel-out'], ms });
     else process.stdout.write(`${a.o}: ${r.format} (${model.arch}, revision ${r.revision}, kernel set ${r.kernelSet}), ${r.procs} procs, ${r.threads} threads, ${r.objects} kernel objects, ${r.pages} pages, dumptid ${r.dumptid}; kernel ${a['kernel-out']} (${r.symbols} symbols); ${ms} ms\n`);

@@ -12,6 +12,7 @@ import { getLayout, type StructLayout } from '../../layout/index.ts';
 import { EXIT_ERROR } from '../exit.ts';
 import { kernelTypes } from '../kernel-types.ts';
 import { toJson } from '../output.ts';
+import { prepareOutput, type PendingOutput } from '../output-file.ts';
 import { progress } from '../progress.ts';
 import { tableHeader, tableLine } from '../table.ts';
 
@@ -97,20 +98,21 @@ export const command: CommandModule<object, Args> = {
       return;
     }
     const { op, arg } = selector(a);
+    const raw: PendingOutput | undefined = a.raw !== undefined ? prepareOutput(a.raw, 'raw') : undefined;
     let kd: Kd;
     if (a.scenario) {
       if (a.vmcore) throw new UsageError('give a vmcore or --scenario, not both', { field: 'scenario' });
       kd = kvmFromModel(loadScenarioFile(a.scenario, a.arch), a.rev ?? 'fbsd15');
     } else {
       if (!a.vmcore || !a.kernel) throw new UsageError('ps needs <vmcore> and --kernel (or --scenario)', { field: 'vmcore' });
-      const types = await kernelTypes(a.kernel, a.debug);
+      const types = kernelTypes(a.kernel, a.debug);
       kd = await openKvm(a.vmcore, a.kernel, { revision: a.rev, types: types.graphs });
       for (const n of types.notes) process.stderr.write(`note: ${n}\n`);
       if (kd.layoutNote) process.stderr.write(`note: ${kd.layoutNote}\n`);
     }
     let fd: number | undefined;
     try {
-      if (a.raw) fd = fs.openSync(a.raw, 'w');
+      if (raw) fd = fs.openSync(raw.temp, 'w');
       const layout = getLayout(a.compat32 ? 'kinfo_proc32' : 'kinfo_proc', kd.arch, kd.revision);
       const threads = a.threads || op === KERN_PROC_ALL;
       const print = !a.raw || a.json;
@@ -145,6 +147,9 @@ export const command: CommandModule<object, Args> = {
       for (const e of res.errors) process.stderr.write(`kvmkit: error: ${errorText(e)}\n`);
       if (res.libkvm?.returnsNull && res.libkvm.errbuf) process.stderr.write(`libkvm: kvm_getprocs would return NULL: ${res.libkvm.errbuf}\n`);
       if (res.errors.length) process.exitCode = EXIT_ERROR;
+      if (fd !== undefined) fs.closeSync(fd);
+      fd = undefined;
+      raw?.commit();
     } finally {
       if (fd !== undefined) fs.closeSync(fd);
       kd.close();

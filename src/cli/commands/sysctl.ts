@@ -7,7 +7,8 @@ import { loadScenarioFile } from '../../kernel/scenario.ts';
 import { parseMib, sysctlKernProc } from '../../kernel/sysctl.ts';
 import { EXIT_ERROR } from '../exit.ts';
 import { tableHeader, tableLine } from '../table.ts';
-import { printJson, writeOut } from '../output.ts';
+import { printJson } from '../output.ts';
+import { prepareOutput, writeOutput } from '../output-file.ts';
 
 interface Args { scenario: string; mib: string; threads: boolean; compat32: boolean; arch: string; rev: string; o?: string; json: boolean; jail?: number; uid?: number; probe: boolean; oldlen?: number }
 
@@ -32,6 +33,7 @@ export const command: CommandModule<object, Args> = {
     .example('$0 sysctl s.json --mib kern.proc.pgrp.1640 --threads --compat32 --arch amd64 --rev fbsd14', 'per-thread kinfo_proc32 records of a process group')
     .example('$0 sysctl s.json --mib kern.proc.tty.139 --jail 1 --arch amd64 --rev fbsd15-reaper --json', 'as seen from inside jail 1') as never,
   handler: (a) => {
+    const dest = a.o !== undefined ? prepareOutput(a.o, 'o') : undefined;
     const model = loadScenarioFile(a.scenario, a.arch);
     const { op, name } = parseMib(a.mib);
     let viewer = hostRootViewer(model);
@@ -51,7 +53,7 @@ export const command: CommandModule<object, Args> = {
       process.stdout.write(`${r.length}\n`);
       return;
     }
-    if (a.o) writeOut(a.o, r.bytes);
+    if (dest) writeOutput(dest, r.bytes);
     if (a.json) printJson(r.records.map((x) => recordToJson(r.layout, decodeRecord(r.layout, r.bytes, x.offset))));
     else if (!a.o) {
       const threads = new Set(r.records.map((x) => x.pid)).size < r.records.length || !!a.threads;
