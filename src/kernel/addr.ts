@@ -1,6 +1,6 @@
 import { KvmkitError, hex } from '../base/errors.ts';
 import { archDef, type ArchName } from '../layout/index.ts';
-import { kernelLayouts, type KernelStruct } from '../layout/kernel.ts';
+import { kernelLayouts, kernelSetNames, type KernelStruct } from '../layout/kernel.ts';
 
 /**
  * Deterministic kernel virtual addresses for model objects.
@@ -91,13 +91,15 @@ export function zoneTable(arch: ArchName): Zone[] {
   const hit = zoneCache.get(arch);
   if (hit) return hit;
   const lp64 = archDef(arch).model === 'LP64';
-  const kl = kernelLayouts(arch);
+  // A model is laid out once and written in any bundled set: a zone item holds the largest of them.
+  const sets = kernelSetNames().map((set) => kernelLayouts(arch, undefined, set));
+  const size = (kind: ZoneKind, struct: KernelStruct) => Math.max(...sets.map((kl) => (kind === 'thread' ? kl.threadItemSize : kl.structs[struct].size)));
   let va = VA[arch].base;
   const out: Zone[] = [];
   for (const kind of ZONES) {
     const struct = ZONE_STRUCT[kind];
     const align = ALIGN[kind] ?? 16;
-    const itemSize = struct ? (kind === 'thread' ? kl.threadItemSize : kl.structs[struct].size) : OPAQUE_STRIDE[kind]![lp64 ? 0 : 1];
+    const itemSize = struct ? size(kind, struct) : OPAQUE_STRIDE[kind]![lp64 ? 0 : 1];
     const stride = Math.ceil(itemSize / align) * align;
     const capacity = CAPACITY[kind][lp64 ? 0 : 1];
     out.push({ kind, struct, base: va, stride, capacity, itemSize });

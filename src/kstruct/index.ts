@@ -71,3 +71,4 @@
 export * from './layouts.ts';
 export * from './write.ts';
 export * from './read.ts';
+export * from './source.ts';

@@ -8,6 +8,7 @@ import type {
   Sysentvec, Thread, Tty, Ucred, Vmspace,
 } from '../kernel/model.ts';
 import { Span, type BigR, type NumR, type StrR } from './decode.ts';
+import type { StructLayout } from '../layout/index.ts';
 import { kernelLayouts, type KernelLayouts, type KernelStruct } from './layouts.ts';
 import { KernelMemory } from './mem.ts';
 
@@ -32,8 +33,12 @@ export class KstructReadError extends KvmkitError {
 }
 
 export interface ReaderOptions {
-  /** Layout revision (default fbsd15; every revision names the same kernel set). */
+  /** Layout revision (default fbsd15): names the kernel set unless `kernelSet` or `layouts` is given. */
   revision?: string;
+  /** The bundled kernel layout set to read with (layouts/kernel/<set>.json). */
+  kernelSet?: string;
+  /** Kernel layouts from elsewhere (the kernel's CTF or DWARF, ./source.ts). */
+  layouts?: KernelLayouts;
   /** Objects kept in the address-keyed cache before checkpoint() drops them (default 20 000; Infinity = never). */
   cacheLimit?: number;
   /** Longest list followed (allproc, a hash bucket, p_children …) before it is called corrupt (default 100 000). */
@@ -42,11 +47,6 @@ export interface ReaderOptions {
   maxString?: number;
   /** Bytes of dump file kept in the reader's read cache (16 KiB chunks; default 32 MiB; 0 = none). */
   readCacheBytes?: number;
-  /**
-   * Kernel-struct layouts to read with instead of layouts/kernel's for `revision` (e.g. from the
-   * kernel's own CTF through debuginfo's kernelLayoutsFromGraph).
-   */
-  layouts?: KernelLayouts;
 }
 
 /** What a model read back from memory cannot contain, whatever the image (never invented). */
@@ -168,6 +168,21 @@ function makePlans(kl: KernelLayouts) {
 }
 
 type Plans = ReturnType<typeof makePlans>;
+
+/**
+ * The struct members the reader needs that `kl` lacks ("proc.p_treeflag"), found by making the
+ * reader's plans over layouts that record each miss instead of throwing. Empty: `kl` can be read with.
+ */
+export function missingMembers(kl: KernelLayouts): string[] {
+  const missing: string[] = [];
+  const probe = (l: StructLayout): StructLayout => ({
+    ...l,
+    leaf: (p: string) => l.findLeaf(p) ?? (missing.push(`${l.struct}.${p}`), { path: p, offset: 0, size: 4, type: 'int', kind: 'int', signed: false, elemSize: 4 }),
+  });
+  const structs = Object.fromEntries(Object.entries(kl.structs).map(([k, l]) => [k, probe(l)])) as KernelLayouts['structs'];
+  makePlans({ ...kl, structs, off: (s, p) => kl.structs[s].findLeaf(p)?.offset ?? kl.structs[s].fields.find((f) => f.name === p)?.offset ?? (missing.push(`${s}.${p}`), 0) });
+  return [...new Set(missing)];
+}
 const planCache = new WeakMap<KernelLayouts, Plans>();
 
 function plansFor(kl: KernelLayouts): Plans {
@@ -779,7 +794,7 @@ export class KernelReader {
 
   constructor(readonly img: KernelImage, opts: ReaderOptions = {}) {
     if (opts.layouts && opts.layouts.arch !== img.arch) throw new KvmkitError(`the kernel layouts given are for ${opts.layouts.arch}, the image is ${img.arch}`, { arch: img.arch });
-    this.kl = opts.layouts ?? kernelLayouts(img.arch, opts.revision);
+    this.kl = opts.layouts ?? kernelLayouts(img.arch, opts.revision, opts.kernelSet);
     this.plans = plansFor(this.kl);
     this.mem = new KernelMemory(img, opts.readCacheBytes ?? 32 << 20);
     this.cacheLimit = opts.cacheLimit ?? 20_000;

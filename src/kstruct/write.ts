@@ -35,12 +35,16 @@ export const P_MAGIC = 0xbeefface;
 
 export interface WriteModelOptions {
   revision?: string;
+  /** The kernel layout set (layouts/kernel/<set>.json) the image is laid out in; default: the revision's. */
+  kernelSet?: string;
   /** The crashing thread's id (`dumptid`); default: the first thread of the newest process. */
   dumptid?: number;
 }
 
 export interface WriteSummary {
   revision: string;
+  /** The kernel layout set the image's structs follow (its osreldate symbol names it to readers). */
+  kernelSet: string;
   objects: number;
   bytes: number;
   procs: number;
@@ -125,7 +129,7 @@ class Linker {
 
 /** Write a whole model into a builder: objects, lists, strings and symbols. */
 export function writeModel(model: KernelModel, b: DumpBuilder, opts: WriteModelOptions = {}): WriteSummary {
-  const kl = kernelLayouts(model.arch, opts.revision);
+  const kl = kernelLayouts(model.arch, opts.revision, opts.kernelSet);
   if (b.arch !== model.arch) throw new KvmkitError(`the builder is for ${b.arch}, the model for ${model.arch}`, { arch: model.arch });
   const ptr = kl.pointerSize;
   const off = (s: KernelStruct, p: string) => BigInt(kl.off(s, p));
@@ -463,11 +467,12 @@ export function writeModel(model: KernelModel, b: DumpBuilder, opts: WriteModelO
   for (const o of model.objects) {
     const enc = encoders[o.kind as ZoneKind];
     if (!enc) continue;
+    // A zone item holds the largest struct of any bundled set; this set's struct fills its start.
     const size = itemSize.get(o.kind as ZoneKind)!;
-    b.mapVa(o.obj.addr, size);
     const out = enc(o.obj as never);
     const rec = out instanceof RecordView ? out.record() : out;
-    if (rec.length !== size) throw new KvmkitError(`encoded ${o.kind} is ${rec.length} bytes, its zone item ${size}`, { object: o.kind, address: o.obj.addr });
+    if (rec.length > size) throw new KvmkitError(`encoded ${o.kind} is ${rec.length} bytes, its zone item ${size}`, { object: o.kind, address: o.obj.addr });
+    b.mapVa(o.obj.addr, rec.length);
     b.writeVa(o.obj.addr, rec);
     objects++;
     bytes += rec.length;
@@ -497,6 +502,8 @@ export function writeModel(model: KernelModel, b: DumpBuilder, opts: WriteModelO
   b.defineObject('boottime', btv.record().slice(), ptr);
   const dumptid = opts.dumptid ?? defaultDumptid(model);
   b.defineInt('dumptid', dumptid);
+  // The kernel's __FreeBSD_version, as a real kernel's `osreldate` global: readers pick the layout set by it.
+  b.defineInt('osreldate', kl.osreldate);
   b.addSymbol('proc0', model.proc0.addr, kl.structs.proc.size);
   b.addSymbol('thread0', model.proc0.p_threads[0]?.addr ?? 0n, kl.structs.thread.size);
   b.addSymbol('prison0', model.prison0.addr, kl.structs.prison.size);
@@ -505,7 +512,7 @@ export function writeModel(model: KernelModel, b: DumpBuilder, opts: WriteModelO
   for (const [name, value] of Object.entries(exportedOffsets(kl))) b.defineInt(name, value);
   // The kernel ELF carries the layouts it was built with as CTF, as a GENERIC kernel does.
   b.kernelCtf = kernelLayoutsCtf(kl);
-  return { revision: kl.revision, objects, bytes, procs: model.procs.size, threads: model.threads.size, symbols: b.symbolList().length, dumptid };
+  return { revision: kl.revision, kernelSet: kl.set, objects, bytes, procs: model.procs.size, threads: model.threads.size, symbols: b.symbolList().length, dumptid };
 }
 
 /** The crashing thread by default: a running thread if there is one, else the newest process's first thread. */

@@ -1,7 +1,7 @@
 import { KvmkitError, hex } from '../base/errors.ts';
 import type { KernelImage } from '../image/image.ts';
 import type { KernelGlobals, KernelModel, KObject, Pgrp, Proc, Session, Sysentvec, Thread } from '../kernel/model.ts';
-import { buildImage, KernelReader, KstructReadError, P_MAGIC } from '../kstruct/index.ts';
+import { buildImage, KernelReader, KstructReadError, P_MAGIC, type KernelLayouts } from '../kstruct/index.ts';
 import type { ImageFormat } from '../image/image.ts';
 import { kernelTypesOf } from './kernel-types.ts';
 import type { ProcessSource, ProcList, ProcRead, RawString, WalkError } from './source.ts';
@@ -17,6 +17,8 @@ import type { ProcessSource, ProcList, ProcRead, RawString, WalkError } from './
 
 export interface ImageSourceOptions {
   revision?: string;
+  /** The kernel-struct layouts to read with (from chooseKernelLayouts); default: the revision's set. */
+  layouts?: KernelLayouts;
   /** Objects kept in the reader's cache between processes (default 2000: a long walk's memory stays flat; measured faster than 20 000). */
   cacheLimit?: number;
 }
@@ -47,7 +49,8 @@ export function kstructRecognises(r: KernelReader): boolean {
 
 export function imageSource(img: KernelImage, opts: ImageSourceOptions = {}): ProcessSource {
   const revision = opts.revision ?? 'fbsd15';
-  const types = kernelTypesOf(img);
+  // Layouts chosen by the caller (chooseKernelLayouts), else the kernel's own CTF when it has one, else the revision's set.
+  const types = opts.layouts ? { layouts: opts.layouts, source: `${opts.layouts.set} (chosen by the caller)`, notes: [] as string[] } : kernelTypesOf(img);
   const r = new KernelReader(img, { revision, layouts: types.layouts, cacheLimit: opts.cacheLimit ?? 2000, maxListLength: MAX_LIST });
   const kl = r.kl;
   const unavailableGlobals: string[] = [];
@@ -339,10 +342,10 @@ export function imageSource(img: KernelImage, opts: ImageSourceOptions = {}): Pr
 }
 
 /** openKvm's hook: a source when kstruct's layouts describe this kernel's memory, else undefined. */
-export function kstructSource(img: KernelImage, opts: { revision?: string }): ProcessSource | undefined {
-  const probe = new KernelReader(img, { revision: opts.revision, layouts: kernelTypesOf(img).layouts });
+export function kstructSource(img: KernelImage, opts: { revision?: string; layouts?: KernelLayouts }): ProcessSource | undefined {
+  const probe = new KernelReader(img, { revision: opts.revision, layouts: opts.layouts ?? kernelTypesOf(img).layouts });
   if (!kstructRecognises(probe)) return undefined;
-  return imageSource(img, { revision: opts.revision });
+  return imageSource(img, { revision: opts.revision, layouts: opts.layouts });
 }
 
 /** The bench's hook: model → vmcore + kernel files through kstruct's writer. */

@@ -3,3 +3,4 @@ export * from './rules.ts';
 export * from './walk.ts';
 export * from './kvm.ts';
 export * from './threads.ts';
+export * from './layout-choice.ts';

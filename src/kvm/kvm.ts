@@ -6,7 +6,9 @@ import type { KernelImage } from '../image/image.ts';
 import { openImage } from '../image/open.ts';
 import type { NlistEntry } from '../image/symbols.ts';
 import { getLayout, type StructLayout } from '../layout/index.ts';
+import type { TypeGraph } from '../debuginfo/model.ts';
 import { kstructSource } from './image-source.ts';
+import { chooseKernelLayouts, type LayoutChoice } from './layout-choice.ts';
 import { modelSource, type ModelFaults, type ProcessSource, type WalkError } from './source.ts';
 import { walkThreads } from './threads.ts';
 import { getProcs, type GetProcsOptions, type GetProcsResult, type KvmRecord } from './walk.ts';
@@ -35,6 +37,9 @@ export interface Kd {
   read(va: bigint, len: number): Uint8Array;
   /** kvm_geterr(): the last walk's libkvm error text ('' when none). */
   geterr(): string;
+  /** Where the kernel-struct layouts came from (images only): the one line ps prints as a note. */
+  readonly layoutNote?: string;
+  readonly layoutSource?: { kind: string; detail: string; unverified: string[]; skipped: { kind: string; detail: string; missing: string[] }[] };
   close(): void;
 }
 
@@ -43,11 +48,18 @@ export interface OpenKvmOptions {
   revision?: string;
   /** Force the reader: kstruct (full layouts) or exported (offsets only). Default: kstruct when it recognises the kernel. */
   reader?: 'auto' | 'kstruct' | 'exported';
+  /** The kernel's own types, in the order to try them: its CTF, then --debug DWARF (./layout-choice.ts). */
+  types?: readonly TypeGraph[];
 }
 
-function makeKd(src: ProcessSource | undefined, img: KernelImage | undefined, revision: string, walk: (op: number, arg: number, o: GetProcsOptions) => GetProcsResult): Kd {
+function makeKd(src: ProcessSource | undefined, img: KernelImage | undefined, revision: string, walk: (op: number, arg: number, o: GetProcsOptions) => GetProcsResult, choice?: LayoutChoice, note?: string): Kd {
   let err = '';
   return {
+    layoutNote: note ?? choice?.note,
+    layoutSource: choice && {
+      kind: choice.chosen.kind, detail: choice.chosen.detail, unverified: choice.chosen.unverified,
+      skipped: choice.skipped.map((s) => ({ kind: s.kind, detail: s.detail, missing: s.missing })),
+    },
     kind: src?.kind ?? 'exported-offsets',
     revision,
     arch: src?.arch ?? img!.arch,
@@ -86,21 +98,23 @@ export function kvmFromModel(model: KernelModel, revision: string, faults?: Mode
 }
 
 /** A kd over any process source. */
-export function kvmFromSource(src: ProcessSource, img?: KernelImage): Kd {
-  return makeKd(src, img, src.revision, (op, arg, o) => getProcs(src, op, arg, o));
+export function kvmFromSource(src: ProcessSource, img?: KernelImage, choice?: LayoutChoice): Kd {
+  return makeKd(src, img, src.revision, (op, arg, o) => getProcs(src, op, arg, o), choice);
 }
 
 /** kvm_open2 for a dead kernel: the image, then the best reader for it. */
 export async function openKvm(vmcore: string, kernel: string, opts: OpenKvmOptions = {}): Promise<Kd> {
   const img = openImage(vmcore, kernel);
   try {
+    const choice = chooseKernelLayouts(img, opts.revision, opts.types);
     if (opts.reader !== 'exported') {
-      const src = kstructSource(img, { revision: opts.revision });
-      if (src) return kvmFromSource(src, img);
+      const src = kstructSource(img, { revision: opts.revision, layouts: choice.chosen.layouts });
+      if (src) return kvmFromSource(src, img, choice);
       if (opts.reader === 'kstruct') throw new KvmkitError('kstruct\'s reader does not recognise this kernel (no layouts for it)', { file: vmcore });
     }
     const revision = opts.revision ?? 'fbsd14';
-    return makeKd(undefined, img, revision, (op, arg, o) => exportedGetProcs(img, revision, op, arg, o));
+    const note = `kernel struct layouts: none (tried ${choice.chosen.detail}: the dump's memory has no struct proc with P_MAGIC at proc0 in them); pid, comm and threads come from the offsets the kernel exports (proc_off_*, thread_off_*)`;
+    return makeKd(undefined, img, revision, (op, arg, o) => exportedGetProcs(img, revision, op, arg, o), choice, note);
   } catch (e) {
     img.close();
     throw e;

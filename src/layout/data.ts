@@ -13,7 +13,9 @@ import fbsd14 from '../../layouts/revisions/fbsd14.json' with { type: 'json' };
 import fbsd15 from '../../layouts/revisions/fbsd15.json' with { type: 'json' };
 import fbsd15Reaper from '../../layouts/revisions/fbsd15-reaper.json' with { type: 'json' };
 import mainA48e98c9 from '../../layouts/revisions/main-a48e98c9.json' with { type: 'json' };
-import kernelFbsd from '../../layouts/kernel/fbsd.json' with { type: 'json' };
+import kernelFbsd13 from '../../layouts/kernel/fbsd13.json' with { type: 'json' };
+import kernelFbsd150 from '../../layouts/kernel/fbsd15.0.json' with { type: 'json' };
+import kernelAliases from '../../layouts/kernel-aliases.json' with { type: 'json' };
 
 /** A layouts/ file as data, with the path it is known by in errors and notes. */
 export interface LayoutFile { path: string; data: unknown }
@@ -25,6 +27,7 @@ export const LAYOUT_FILES = {
   typedefs: file('typedefs.json', typedefs),
   structs: file('structs.json', structs),
   compatCopyout: file('compat-copyout.json', compatCopyout),
+  kernelAliases: file('kernel-aliases.json', kernelAliases),
 };
 
 /** layouts/revisions/<name>.json, by name. */
@@ -37,5 +40,6 @@ export const REVISION_FILES: Readonly<Record<string, LayoutFile>> = {
 
 /** layouts/kernel/<name>.json, by name. */
 export const KERNEL_FILES: Readonly<Record<string, LayoutFile>> = {
-  fbsd: file('kernel/fbsd.json', kernelFbsd),
+  fbsd13: file('kernel/fbsd13.json', kernelFbsd13),
+  'fbsd15.0': file('kernel/fbsd15.0.json', kernelFbsd150),
 };

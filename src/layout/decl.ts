@@ -13,8 +13,12 @@ export interface Decl {
 }
 
 const DECL = /^\s*(?:(?:const|volatile)\s+)*((?:struct|union)\s+\w+|(?:(?:unsigned|signed)\s+)?(?:long\s+long|long|short|int|char)(?:\s+int)?|\w+)\s*(\*+)?\s*(\w+)\s*(?:\[\s*([^\]]*?)\s*\])?\s*;?\s*$/;
+/** An anonymous struct or union member (`union td_slpq_u`): C names its members as if they were the parent's. */
+const ANON = /^\s*((?:struct|union)\s+\w+)\s*;?\s*$/;
 
 export function parseDecl(text: string, where: string): Decl {
+  const anon = ANON.exec(text);
+  if (anon) return { type: anon[1].replace(/\s+/g, ' '), pointer: false, name: '', text };
   const m = DECL.exec(text);
   if (!m) throw new KvmkitError(`cannot parse member declaration "${text}"`, { object: where });
   const type = m[1].replace(/\s+/g, ' ').replace(/ int$/, (s) => (/(long|short)/.test(m[1]) ? '' : s));

@@ -97,10 +97,35 @@ interface Ctx {
   typedefs: Record<string, string>;
   cache: Map<string, StructLayout>;
   stack: string[];
+  /** Names declared as unions (every member at offset 0). */
+  unions: Set<string>;
+  /** GCC attributes the headers put on a struct: `__packed` (members 1-aligned) and `__aligned(N)`. */
+  attrs: Record<string, StructAttrs>;
 }
 
+export interface StructAttrs { packed?: boolean; align?: number }
+
 type ConstValue = number | Partial<Record<ArchName | 'default', number>>;
-interface KernelSet { constants?: Record<string, ConstValue>; structs: Record<string, string[]> }
+/**
+ * A kernel layout set (layouts/kernel/<name>.json): struct and union bodies as the headers of one
+ * FreeBSD release declare them, the typedefs they need beyond typedefs.json, struct attributes,
+ * per-arch bodies of the machine-dependent structs, and where each body was read (`sources`) or
+ * why it could not be (`unverified`).
+ */
+export interface KernelSet {
+  constants?: Record<string, ConstValue>;
+  structs: Record<string, string[]>;
+  unions?: Record<string, string[]>;
+  typedefs?: Record<string, string>;
+  attributes?: Record<string, StructAttrs>;
+  /** Per-arch bodies (machine/proc.h, machine/pcb.h …) that replace `structs`/`unions` entries on that arch. */
+  arches?: Partial<Record<ArchName, { structs?: Record<string, string[]>; unions?: Record<string, string[]>; attributes?: Record<string, StructAttrs>; unverified?: Record<string, string> }>>;
+  sources?: Record<string, string>;
+  unverified?: Record<string, string>;
+  /** The FreeBSD release, and the osreldate (__FreeBSD_version) range the set stands for. */
+  release?: string;
+  osreldate?: [number, number];
+}
 
 function resolveConstants(src: Record<string, ConstValue> | undefined, arch: ArchName): Record<string, number> {
   const out: Record<string, number> = {};
@@ -116,7 +141,7 @@ function resolveConstants(src: Record<string, ConstValue> | undefined, arch: Arc
 }
 
 const kernelSets = new Map<string, KernelSet>();
-function kernelSet(name: string): KernelSet {
+export function kernelSet(name: string): KernelSet {
   let s = kernelSets.get(name);
   if (!s) {
     const f = Object.hasOwn(KERNEL_FILES, name) ? KERNEL_FILES[name] : undefined;
@@ -130,14 +155,18 @@ function kernelSet(name: string): KernelSet {
 function makeCtx(rev: RevisionDef, arch: ArchName): Ctx {
   const common = commonStructs();
   const kset = rev.kernel ? kernelSet(rev.kernel) : undefined;
+  const md = kset?.arches?.[arch];
+  const unions = { ...(kset?.unions ?? {}), ...(md?.unions ?? {}) };
   return {
     rev,
     arch,
     constants: { ...common.constants, ...resolveConstants(kset?.constants, arch), ...resolveConstants(rev.constants as Record<string, ConstValue>, arch) },
-    bodies: { ...common.structs, ...(kset?.structs ?? {}), ...rev.structs },
-    typedefs: typedefsFor(arch),
+    bodies: { ...common.structs, ...(kset?.structs ?? {}), ...unions, ...(md?.structs ?? {}), ...rev.structs },
+    typedefs: { ...typedefsFor(arch), ...(kset?.typedefs ?? {}) },
     cache: new Map(),
     stack: [],
+    unions: new Set(Object.keys(unions)),
+    attrs: { ...(kset?.attributes ?? {}), ...(md?.attributes ?? {}) },
   };
 }
 
@@ -181,25 +210,32 @@ function structLayout(ctx: Ctx, name: string): StructLayout {
   if (body.length > LAYOUT_LIMITS.members) throw new UsageError(`struct ${name} has ${body.length} members, more than the ${LAYOUT_LIMITS.members} kvmkit lays out`, { struct: name, revision: ctx.rev.revision });
   ctx.stack.push(name);
   const fields: FieldLayout[] = [];
+  const isUnion = ctx.unions.has(name);
+  const attrs = ctx.attrs[name] ?? {};
   let off = 0;
+  let end = 0;
   let align = 1;
   for (const text of body) {
-    const where = `struct ${name}`;
+    const where = `${isUnion ? 'union' : 'struct'} ${name}`;
     const decl = parseDecl(text, where);
     const type = resolveType(ctx, decl, `${where}.${decl.name}`);
     const count = decl.countExpr !== undefined ? evalCount(decl.countExpr, ctx.constants, `${where}.${decl.name}`) : undefined;
-    off = alignUp(off, type.align);
+    // __packed: every member 1-aligned, so the struct is too.
+    const memberAlign = attrs.packed ? 1 : type.align;
+    off = isUnion ? 0 : alignUp(off, memberAlign);
     const size = type.size * (count ?? 1);
     if (off + size > LAYOUT_LIMITS.structBytes) {
       throw new UsageError(`struct ${name} reaches ${off + size} bytes at ${decl.name}, more than the ${LAYOUT_LIMITS.structBytes} kvmkit lays out`, { struct: name, field: decl.name, arch: ctx.arch, revision: ctx.rev.revision });
     }
-    fields.push({ name: decl.name, offset: off, size, align: type.align, type, count, decl, isString: count !== undefined && type.isPlainChar });
+    fields.push({ name: decl.name, offset: off, size, align: memberAlign, type, count, decl, isString: count !== undefined && type.isPlainChar });
     off += size;
-    align = Math.max(align, type.align);
+    end = Math.max(end, off);
+    align = Math.max(align, memberAlign);
   }
   ctx.stack.pop();
-  const size = alignUp(off, align);
-  const layout = finish(name, ctx, size, align, fields);
+  if (attrs.align) align = Math.max(align, attrs.align);
+  const size = alignUp(end, align);
+  const layout = finish(name, ctx, size, align, fields, isUnion);
   ctx.cache.set(name, layout);
   return layout;
 }
@@ -208,7 +244,7 @@ function alignUp(n: number, a: number): number {
   return Math.ceil(n / a) * a;
 }
 
-function finish(name: string, ctx: Ctx, size: number, align: number, fields: FieldLayout[]): StructLayout {
+function finish(name: string, ctx: Ctx, size: number, align: number, fields: FieldLayout[], isUnion = false): StructLayout {
   const asserted = ctx.rev.asserted?.[name];
   const expected = asserted?.sizes[ctx.arch];
   return assembleLayout({
@@ -219,6 +255,7 @@ function finish(name: string, ctx: Ctx, size: number, align: number, fields: Fie
     align,
     littleEndian: archDef(ctx.arch).endian === 'little',
     fields,
+    ...(isUnion ? { isUnion } : {}),
     ctassert: expected !== undefined && asserted ? { macro: asserted.macro, expected, holds: expected === size } : undefined,
   });
 }

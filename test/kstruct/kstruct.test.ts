@@ -69,9 +69,13 @@ function checkSysctl(model: KernelModel, img: ReturnType<typeof openImage>): voi
 }
 
 describe('kernel layouts', () => {
-  it('amd64 puts the exported fields at the real FreeBSD 13 offsets', () => {
-    const want = realOffsets();
-    for (const rev of liveRevisions()) expect(exportedOffsets(kernelLayouts('amd64', rev))).toEqual(want);
+  it('amd64: the 13-era set puts the exported fields at the real FreeBSD 13 offsets, the 15.0 set at 15.0\'s', () => {
+    expect(exportedOffsets(kernelLayouts('amd64', 'fbsd14', 'fbsd13'))).toEqual(realOffsets());
+    // FreeBSD 15.0 amd64 (issue 11, from a 15.0 GENERIC kernel): p_comm 992, td_name 732, td_oncpu 1788, td_pcb 1152.
+    const kl = kernelLayouts('amd64', 'fbsd15', 'fbsd15.0');
+    expect(exportedOffsets(kl)).toMatchObject({ proc_off_p_comm: 992, thread_off_td_name: 732, thread_off_td_oncpu: 1788 });
+    expect(kl.off('thread', 'td_pcb')).toBe(1152);
+    for (const rev of liveRevisions()) expect(['fbsd13', 'fbsd15.0']).toContain(kernelLayouts('amd64', rev).set);
   });
   it('every arch and revision lays out every kernel struct; p_reaper/p_reapsubtree are readable in all', () => {
     for (const arch of ARCHES) {

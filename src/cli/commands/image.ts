@@ -6,7 +6,7 @@ import { loadScenarioFile } from '../../kernel/scenario.ts';
 import { randomModel } from '../../kernel/random.ts';
 import { liveRevisions } from '../../kernel/rules.ts';
 import type { KernelModel } from '../../kernel/model.ts';
-import { buildImage, DEFAULT_KERNEL_REVISION } from '../../kstruct/index.ts';
+import { buildImage, DEFAULT_KERNEL_REVISION, kernelSetNames } from '../../kstruct/index.ts';
 import { printJson } from '../output.ts';
 import { prepareOutput } from '../output-file.ts';
 
@@ -20,7 +20,7 @@ const FORMATS: Record<string, { format: ImageFormat; arch: string }> = {
 };
 
 interface BuildArgs {
-  scenario?: string; format: string; rev: string; o: string; 'kernel-out': string; 'random-seed'?: number; procs?: number;
+  scenario?: string; format: string; rev: string; 'kernel-set'?: string; o: string; 'kernel-out': string; 'random-seed'?: number; procs?: number;
   'minidump-version'?: number; dumptid?: number; 'no-pae': boolean; json: boolean;
 }
 
@@ -31,6 +31,7 @@ const build: CommandModule<object, BuildArgs> = {
   builder: (y) => y
     .positional('scenario', { type: 'string', describe: 'scenario JSON (dumps/scenarios/…); omit with --random-seed' })
     .option('format', { type: 'string', demandOption: true, choices: Object.keys(FORMATS), describe: 'dump container (amd64-full = ELF full dump)' })
+    .option('kernel-set', { type: 'string', choices: kernelSetNames(), describe: 'kernel struct layout set (layouts/kernel/<set>.json; default: the revision\'s: fbsd14 → fbsd13, fbsd15* → fbsd15.0); the image\'s osreldate names it to readers' })
     .option('rev', { type: 'string', default: DEFAULT_KERNEL_REVISION, choices: liveRevisions(), describe: 'layout revision (selects the kernel layout set)' })
     .option('o', { alias: 'output', type: 'string', demandOption: true, describe: 'vmcore to write' })
     .option('kernel-out', { type: 'string', demandOption: true, describe: 'kernel ELF (symbol table) to write' })
@@ -53,7 +54,7 @@ const build: CommandModule<object, BuildArgs> = {
     const bar = progress(`writing ${a.o}`, 'pages');
     const t0 = performance.now();
     const r = buildImage(model, {
-      format: f.format, vmcore: vmcore.temp, kernel: kernel.temp, revision: a.rev, version: a['minidump-version'],
+      format: f.format, vmcore: vmcore.temp, kernel: kernel.temp, revision: a.rev, kernelSet: a['kernel-set'], version: a['minidump-version'],
       dumptid: a.dumptid, pae: !a['no-pae'], onProgress: bar.tick,
     });
     bar.end();
@@ -61,7 +62,7 @@ const build: CommandModule<object, BuildArgs> = {
     kernel.commit();
     const ms = Math.round(performance.now() - t0);
     if (a.json) printJson({ ...r, vmcore: a.o, kernel: a['kernel-out'], ms });
-    else process.stdout.write(`${a.o}: ${r.format} (${model.arch}, revision ${r.revision}), ${r.procs} procs, ${r.threads} threads, ${r.objects} kernel objects, ${r.pages} pages, dumptid ${r.dumptid}; kernel ${a['kernel-out']} (${r.symbols} symbols); ${ms} ms\n`);
+    else process.stdout.write(`${a.o}: ${r.format} (${model.arch}, revision ${r.revision}, kernel set ${r.kernelSet}), ${r.procs} procs, ${r.threads} threads, ${r.objects} kernel objects, ${r.pages} pages, dumptid ${r.dumptid}; kernel ${a['kernel-out']} (${r.symbols} symbols); ${ms} ms\n`);
   },
 };
 

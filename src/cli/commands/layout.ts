@@ -1,12 +1,12 @@
 import type { CommandModule } from 'yargs';
-import { ARCHES, archesFor, getLayout, holes, revisionNames, type StructLayout } from '../../layout/index.ts';
+import { ARCHES, archesFor, getLayout, holes, KERNEL_STRUCTS, kernelLayouts, revisionNames, type KernelStruct, type StructLayout } from '../../layout/index.ts';
 import { printJson } from '../output.ts';
 import { UsageError } from '../../base/errors.ts';
 import { openTypes, structLayoutFromGraph, type TypeSource } from '../../debuginfo/index.ts';
 import { EXIT_ERROR } from '../exit.ts';
 import { EXPORT_LANGS, exportLayout } from '../../analysis/export/index.ts';
 
-const STRUCTS = ['kinfo_proc', 'kinfo_proc32'];
+const STRUCTS = ['kinfo_proc', 'kinfo_proc32', ...KERNEL_STRUCTS];
 
 /** A bit-field's position, in the JSON of fields and leaves (layouts read from CTF/DWARF only). */
 const bits = (b: { bitOffset: number; bitSize: number } | undefined) => (b ? { bitOffset: b.bitOffset, bitSize: b.bitSize } : {});
@@ -103,9 +103,12 @@ export const command: CommandModule = {
       return;
     }
     if (!a.struct || !a.arch || !a.rev) throw new UsageError('layout show needs <struct>, --arch and --rev (or <struct> and --types <elf>)');
-    if (!STRUCTS.includes(a.struct as string)) throw new UsageError(`layout show without --types knows ${STRUCTS.join(' and ')}, not ${a.struct}`);
-    const l = getLayout(a.struct as string, a.arch as string, a.rev as string, { enforce: false });
-    if (a.json) printJson(layoutJson(l));
+    if (!STRUCTS.includes(a.struct as string)) throw new UsageError(`layout show without --types knows ${STRUCTS.join(', ')}, not ${a.struct}`);
+    // A kernel struct: the revision's kernel layout set (layouts/kernel/<set>.json), with its unverified bodies named.
+    const kernel = (KERNEL_STRUCTS as readonly string[]).includes(a.struct as string) ? kernelLayouts(a.arch as string, a.rev as string) : undefined;
+    const l = kernel ? kernel.structs[a.struct as KernelStruct] : getLayout(a.struct as string, a.arch as string, a.rev as string, { enforce: false });
+    if (kernel && Object.keys(kernel.unverified).length) process.stderr.write(`note: kernel set ${kernel.set}: unverified (not read from the release's headers): ${Object.keys(kernel.unverified).join(', ')}\n`);
+    if (a.json) printJson(kernel ? { ...layoutJson(l), kernelSet: kernel.set, unverified: kernel.unverified } : layoutJson(l));
     else process.stdout.write(layoutText(l) + '\n');
     if (l.ctassert && !l.ctassert.holds) process.exitCode = EXIT_ERROR;
   },

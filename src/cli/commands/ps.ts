@@ -5,6 +5,7 @@ import { loadScenarioFile } from '../../kernel/scenario.ts';
 import { errorText, kvmFromModel, LIBKVM_RULES, openKvm, type Kd, type KvmMode } from '../../kvm/index.ts';
 import { columnsFor, kernelOp, keywordNames, parseSelectors, runPs } from '../../analysis/ps/index.ts';
 import { EXIT_ERROR } from '../exit.ts';
+import { kernelTypes } from '../kernel-types.ts';
 import { toJson } from '../output.ts';
 import { prepareOutput, type PendingOutput } from '../output-file.ts';
 import { repeatable } from '../options.ts';
@@ -12,7 +13,7 @@ import { progress } from '../progress.ts';
 
 type Many = string | string[] | undefined;
 interface Args {
-  vmcore?: string; M?: string; kernel?: string; scenario?: string; arch: string;
+  vmcore?: string; M?: string; kernel?: string; debug?: string; scenario?: string; arch: string;
   pid: Many; pgrp: Many; sid: Many; tty: Many; uid: Many; ruid: Many; gid: Many; rgid: Many; jid: Many;
   o: Many; O: Many; j: boolean; l: boolean; u: boolean; v: boolean; r: boolean; m: boolean; L: boolean; now?: number;
   threads: boolean; mode: string; compat32: boolean; rev?: string; json: boolean; raw?: string; strict: boolean; rules: boolean;
@@ -57,6 +58,7 @@ export const command: CommandModule<object, Args> = {
     .positional('vmcore', { type: 'string', describe: 'crash dump (minidump or ELF full dump; gzip accepted); also -M core' })
     .option('M', { type: 'string', requiresArg: true, describe: 'the core (ps -M): the same as <vmcore>' })
     .option('kernel', { alias: ['k', 'N'], type: 'string', requiresArg: true, describe: 'the kernel ELF the dump came from (ps -N system)' })
+    .option('debug', { type: 'string', requiresArg: true, describe: 'kernel.debug: its DWARF gives the kernel struct layouts when the kernel has no CTF' })
     .option('scenario', { type: 'string', describe: 'instead of a dump: a simulated system (scenario JSON, with --arch)' })
     .option('arch', { type: 'string', default: 'amd64', describe: 'arch of --scenario' })
     .option('a', { type: 'boolean', describe: 'accepted for ps habits: every process is always shown' })
@@ -123,7 +125,10 @@ export const command: CommandModule<object, Args> = {
       kd = kvmFromModel(loadScenarioFile(a.scenario, a.arch), a.rev ?? 'fbsd15');
     } else {
       if (!vmcore || !a.kernel) throw new UsageError('ps needs the core (<vmcore> or -M) and the kernel (--kernel or -N), or --scenario', { field: vmcore ? 'kernel' : 'vmcore' });
-      kd = await openKvm(vmcore, a.kernel, { revision: a.rev });
+      const types = kernelTypes(a.kernel, a.debug);
+      kd = await openKvm(vmcore, a.kernel, { revision: a.rev, types: types.graphs });
+      for (const n of types.notes) process.stderr.write(`note: ${n}\n`);
+      if (kd.layoutNote) process.stderr.write(`note: ${kd.layoutNote}\n`);
     }
     let fd: number | undefined;
     try {
