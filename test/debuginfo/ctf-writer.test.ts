@@ -123,7 +123,10 @@ describe('kernel layouts from the CTF of built kernels', () => {
         expect(fromCtf.threadItemSize).toBe(kl.threadItemSize);
         for (const s of KERNEL_STRUCTS) {
           const a = kl.structs[s], b = fromCtf.structs[s];
-          expect([s, b.size, b.align]).toEqual([s, a.size, a.align]);
+          // Alignment is compared only as far as CTF can carry it: CTF records no alignment, so a
+          // struct over-aligned by an attribute (amd64 fbsd15 thread: 16) comes back at its members' (8).
+          expect([s, b.size]).toEqual([s, a.size]);
+          expect(b.align).toBeLessThanOrEqual(a.align);
           expect(b.leaves().map((l) => [l.path, l.offset, l.size, l.kind, l.signed])).toEqual(a.leaves().map((l) => [l.path, l.offset, l.size, l.kind, l.signed]));
         }
       });

