@@ -40,10 +40,20 @@ const all = fs.readdirSync(path.join(here, 'commands')).filter((f) => f.endsWith
 const first = argv.find((a) => !a.startsWith('-'));
 const chosen = first !== undefined && all.includes(first + ext) ? [first + ext] : all;
 const commands: CommandModule[] = [];
-for (const f of chosen) {
-  const mod = (await import(pathToFileURL(path.join(here, 'commands', f)).href)) as { command?: CommandModule; commands?: CommandModule[] };
-  if (mod.command) commands.push(mod.command);
-  if (mod.commands) commands.push(...mod.commands);
+// The top-level help of the compiled CLI lists commands from the manifest `npm run build` wrote
+// (src/cli/build-manifest.ts) instead of importing every command and the whole library with it.
+const manifest = path.join(here, 'commands.json');
+const topHelp = first === undefined && argv.every((a) => a === '--help' || a === '-h');
+if (topHelp && argv.length && fs.existsSync(manifest)) {
+  for (const m of JSON.parse(fs.readFileSync(manifest, 'utf8')) as { command: string; describe: string }[]) {
+    commands.push({ command: m.command, describe: m.describe, handler: () => undefined });
+  }
+} else {
+  for (const f of chosen) {
+    const mod = (await import(pathToFileURL(path.join(here, 'commands', f)).href)) as { command?: CommandModule; commands?: CommandModule[] };
+    if (mod.command) commands.push(mod.command);
+    if (mod.commands) commands.push(...mod.commands);
+  }
 }
 
 let cli = yargs(argv)

@@ -1,6 +1,6 @@
 import type { Arguments } from 'yargs';
 import { UsageError } from '../base/errors.ts';
-import { MAX_RANDOM_PROCESSES } from '../kernel/random.ts';
+import { MAX_RANDOM_PROCESSES } from '../kernel/limits.ts';
 
 /**
  * Checks every command's parsed flags get, in one place (a yargs middleware in main.ts):

@@ -1,5 +1,6 @@
 import { UsageError } from '../base/errors.ts';
 import { P_KPROC, P_TRACED, P_TREE_REAPER, PRS_ZOMBIE } from './constants.ts';
+import { MAX_RANDOM_PROCESSES } from './limits.ts';
 import type { KernelModel, Proc, Session } from './model.ts';
 import { scenarioRunner, validateScenario, type Scenario } from './scenario.ts';
 
@@ -26,12 +27,6 @@ export interface RandomOptions {
   /** kern.maxproc (default: drawn from 400 … 40000). */
   maxproc?: number;
 }
-
-/**
- * The most forks a random system may ask for. A work cap, not a FreeBSD limit: 10000 forks take
- * about a minute and ~400 MB to generate and image; more is refused rather than run without bound.
- */
-export const MAX_RANDOM_PROCESSES = 10000;
 
 /** mulberry32. */
 export class Rng {
@@ -413,3 +408,5 @@ export function randomModel(opts: RandomOptions, arch = 'amd64'): { scenario: Sc
   scenario.steps.forEach((s, i) => run.apply(s, i));
   return { scenario, model: run.finish() };
 }
+
+export { MAX_RANDOM_PROCESSES };
