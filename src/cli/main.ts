@@ -38,14 +38,18 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
  */
 const all = fs.readdirSync(path.join(here, 'commands')).filter((f) => f.endsWith(ext) && !f.endsWith('.d.ts')).sort();
 const first = argv.find((a) => !a.startsWith('-'));
-const chosen = first !== undefined && all.includes(first + ext) ? [first + ext] : all;
+// The compiled CLI has a manifest (`npm run build`, src/cli/build-manifest.ts) naming each command's
+// file, so a command that shares a file (encode, detect in decode) loads alone too, and the
+// top-level help lists commands without importing every command and the whole library with them.
+const manifestFile = path.join(here, 'commands.json');
+const manifest = fs.existsSync(manifestFile) ? (JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { file: string; command: string; describe: string }[]) : undefined;
+const fileOf = (word: string) => (all.includes(word + ext) ? word + ext : manifest?.find((m) => m.command.split(' ')[0] === word)?.file);
+const own = first !== undefined ? fileOf(first) : undefined;
+const chosen = own ? [own] : all;
 const commands: CommandModule[] = [];
-// The top-level help of the compiled CLI lists commands from the manifest `npm run build` wrote
-// (src/cli/build-manifest.ts) instead of importing every command and the whole library with it.
-const manifest = path.join(here, 'commands.json');
 const topHelp = first === undefined && argv.every((a) => a === '--help' || a === '-h');
-if (topHelp && argv.length && fs.existsSync(manifest)) {
-  for (const m of JSON.parse(fs.readFileSync(manifest, 'utf8')) as { command: string; describe: string }[]) {
+if (topHelp && argv.length && manifest) {
+  for (const m of manifest) {
     commands.push({ command: m.command, describe: m.describe, handler: () => undefined });
   }
 } else {
