@@ -268,6 +268,14 @@ export interface KernelGlobals {
   pidhash: number;
   /** Lock stripes − 1. */
   pidhashlock: number;
+  /** Text printed to the kernel message buffer, oldest first (the writer lays it in a ring of msgbufSize bytes). */
+  msgbuf?: string;
+  /** The ring's size (msg_size); kvmkit's default is 4096, not the kernel's MSGBUF_SIZE. */
+  msgbufSize?: number;
+  /** `panicstr`: the panic message, when the system panicked. */
+  panicstr?: string;
+  /** The kernel's `version` string. */
+  version?: string;
 }
 
 /** Everything that has an address, for an image writer: kind, object. */
