@@ -111,14 +111,23 @@ function readAt(fd: number, pos: number, n: number): Uint8Array {
   return b.subarray(0, node.fs.readSync(fd, b, 0, n, pos));
 }
 
-/** A read-write temp file that is already unlinked: only the descriptor keeps it. */
+/**
+ * A read-write temp file that is already unlinked: only the descriptor keeps it. Created with
+ * O_EXCL under a fresh name (no directory), unlinked on the next line: the name exists for
+ * microseconds, never across a read.
+ */
 export function unlinkedTempFile(): number {
-  const dir = node.fs.mkdtempSync(node.path.join(node.os.tmpdir(), 'kvmkit-'));
-  const f = node.path.join(dir, 'copy');
-  try {
-    return node.fs.openSync(f, 'w+', 0o600);
-  } finally {
-    node.fs.rmSync(dir, { recursive: true, force: true });
+  for (let attempt = 0; ; attempt++) {
+    const f = node.path.join(node.os.tmpdir(), `kvmkit-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
+    let fd: number;
+    try {
+      fd = node.fs.openSync(f, 'wx+', 0o600);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && attempt < 8) continue;
+      throw new KvmkitError(`cannot create a temporary copy: ${(e as Error).message}`, { file: f });
+    }
+    node.fs.unlinkSync(f);
+    return fd;
   }
 }
 

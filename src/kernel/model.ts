@@ -268,6 +268,10 @@ export interface KernelGlobals {
   pidhash: number;
   /** Lock stripes − 1. */
   pidhashlock: number;
+}
+
+/** What a crash dump tells beyond the processes: the message buffer, the panic, the kernel's version. */
+export interface CrashState {
   /** Text printed to the kernel message buffer, oldest first (the writer lays it in a ring of msgbufSize bytes). */
   msgbuf?: string;
   /** The ring's size (msg_size); kvmkit's default is 4096, not the kernel's MSGBUF_SIZE. */
@@ -284,6 +288,8 @@ export interface ObjectRecord { kind: string; obj: KObject; size: number }
 export interface KernelModel {
   arch: ArchName;
   globals: KernelGlobals;
+  /** Message buffer, panic string and version an image writer puts in (absent: an empty buffer, no panic). */
+  crash?: CrashState;
   prison0: Prison;
   proc0: Proc;
   initproc: Proc | null;

@@ -292,9 +292,10 @@ export function scenarioRunner(sc: Scenario, opts: LoadOptions): ScenarioRunner 
     boottime: seconds(sys.boottime ?? 1767225600.25),
     cpu_tick_frequency: big(sys.cpuTickFrequency, 2400000000n),
     maxproc: (sys.maxproc as number | undefined) ?? 12000,
-    msgbuf: sys.msgbuf as string | undefined, msgbufSize: sys.msgbufSize as number | undefined,
-    panicstr: sys.panic as string | undefined, version: sys.version as string | undefined,
   }, proc0Threads), 'system', 'system');
+  if (sys.msgbuf !== undefined || sys.msgbufSize !== undefined || sys.panic !== undefined || sys.version !== undefined) {
+    b.model.crash = { msgbuf: sys.msgbuf as string | undefined, msgbufSize: sys.msgbufSize as number | undefined, panicstr: sys.panic as string | undefined, version: sys.version as string | undefined };
+  }
   if (b.model.globals.cpu_tick_frequency === 0n) throw new ScenarioError('cpuTickFrequency must not be 0', { object: 'system', field: 'system.cpuTickFrequency', file });
   for (const [i, j] of (sc.jails ?? []).entries()) wrap(() => b.addPrison(j.jid as number, (j.name as string | undefined) ?? String(j.jid), (j.parent as number | undefined) ?? 0), `jail ${j.jid}`, `jails[${i}]`);
   for (const [i, t] of (sc.ttys ?? []).entries()) {

@@ -10,7 +10,7 @@ import type {
   Cdev, KernelModel, LoginClass, Pgrp, Prison, Proc, Pstats, Rusage, RusageExt, Session, Sigacts, Sigset, Sysentvec,
   Thread, Timeval, Tty, Ucred, Vmspace,
 } from '../kernel/model.ts';
-import { RU_COUNTERS } from '../kernel/model.ts';
+import { RU_COUNTERS, type CrashState } from '../kernel/model.ts';
 import { msgbufRing } from '../kernel/msgbuf.ts';
 import { msgbufConstants, msgbufLayout } from '../layout/msgbuf.ts';
 import { kernelLayoutsCtf } from '../debuginfo/ctf/index.ts';
@@ -513,7 +513,7 @@ export function writeModel(model: KernelModel, b: DumpBuilder, opts: WriteModelO
   b.addSymbol('prison0', model.prison0.addr, kl.structs.prison.size);
   b.addSymbol('vmspace0', model.vmspace0.addr, kl.structs.vmspace.size);
   b.definePointer('initproc', a(model.initproc));
-  const ring = writeCrashState(b, kl, g);
+  const ring = writeCrashState(b, kl, model.crash ?? {});
   for (const [name, value] of Object.entries(exportedOffsets(kl))) b.defineInt(name, value);
   // The kernel ELF carries the layouts it was built with as CTF, as a GENERIC kernel does.
   b.kernelCtf = kernelLayoutsCtf(kl);
@@ -528,7 +528,7 @@ export const DEFAULT_MSGBUF_SIZE = 4096;
  * after its ring in one kernel-map allocation; `msgbufp` points at the struct. Returns the ring,
  * which a minidump also carries as its msgbuf section.
  */
-function writeCrashState(b: DumpBuilder, kl: KernelLayouts, g: KernelModel['globals']): Uint8Array {
+function writeCrashState(b: DumpBuilder, kl: KernelLayouts, g: CrashState): Uint8Array {
   const size = g.msgbufSize ?? DEFAULT_MSGBUF_SIZE;
   const r = msgbufRing(g.msgbuf ?? '', size);
   const L = msgbufLayout(kl.arch, kl.set);
