@@ -1,6 +1,6 @@
 import { node } from './platform.ts';
 import { checkRead } from './bounds.ts';
-import { KvmkitError, clipText } from './errors.ts';
+import { KvmkitError } from './errors.ts';
 
 /**
  * Random-access bytes. Dumps are read through this so that opening and walking an image never
@@ -35,9 +35,10 @@ const READ_CHUNK = 1 << 26;
 export class FileSource implements ByteSource {
   readonly size: number;
   private fd: number;
-  constructor(readonly name: string, private readonly unlinkOnClose?: string) {
+  /** `fd`: read this open descriptor (closed on close) instead of opening `name`, e.g. an unlinked temp copy. */
+  constructor(readonly name: string, fd?: number) {
     try {
-      this.fd = node.fs.openSync(name, 'r');
+      this.fd = fd ?? node.fs.openSync(name, 'r');
       this.size = node.fs.fstatSync(this.fd).size;
     } catch (e) {
       throw new KvmkitError(`cannot open: ${(e as Error).message}`, { file: name });
@@ -70,124 +71,8 @@ export class FileSource implements ByteSource {
   close(): void {
     if (this.fd >= 0) node.fs.closeSync(this.fd);
     this.fd = -1;
-    if (this.unlinkOnClose) node.fs.rmSync(this.unlinkOnClose, { recursive: true, force: true });
   }
 }
 
-function isGzip(file: string): boolean {
-  const fd = node.fs.openSync(file, 'r');
-  try {
-    const b = Buffer.alloc(2);
-    return node.fs.readSync(fd, b, 0, 2, 0) === 2 && b[0] === 0x1f && b[1] === 0x8b;
-  } finally {
-    node.fs.closeSync(fd);
-  }
-}
-
-export interface OpenOptions {
-  /**
-   * Whether the first inflated bytes of a compressed file look like what the caller reads. A gzip
-   * bomb is refused after inflating a few KiB instead of after writing gigabytes to the temp dir.
-   * Default: an ELF file or a minidump.
-   */
-  accept?: (head: Uint8Array) => boolean;
-  /** What the caller expected, for the refusal ("a dump or kernel"). */
-  expected?: string;
-}
-
-/** How many inflated bytes the content check sees. */
-export const HEAD_BYTES = 64;
-
-export function looksLikeElfOrMinidump(head: Uint8Array): boolean {
-  const elf = head.length >= 4 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46;
-  return elf || Buffer.from(head.subarray(0, 8)).toString('latin1') === 'minidump';
-}
-
-/**
- * The most a compressed input may inflate to: `KVMKIT_MAX_INFLATE` bytes (a plain integer, or with a
- * K/M/G/T suffix), default 64 GiB — larger than any dump kvmkit is likely to see, small enough that
- * a bomb does not fill the disk.
- */
-export function maxInflateBytes(env = process.env.KVMKIT_MAX_INFLATE): number {
-  const DEFAULT = 64 * 2 ** 30;
-  if (env === undefined || env === '') return DEFAULT;
-  const m = /^(\d+)([KMGT]?)$/i.exec(env.trim());
-  if (!m) throw new KvmkitError(`KVMKIT_MAX_INFLATE=${clipText(env)} is not a byte count (e.g. 8G)`, { field: 'KVMKIT_MAX_INFLATE' });
-  const v = Number(m[1]) * 1024 ** ' KMGT'.indexOf((m[2] || ' ').toUpperCase());
-  if (!Number.isSafeInteger(v) || v <= 0) throw new KvmkitError(`KVMKIT_MAX_INFLATE=${clipText(env)} is out of range`, { field: 'KVMKIT_MAX_INFLATE' });
-  return v;
-}
-
-/**
- * Open a file for random access. Compressed input (gzip, recognised by content, not by name) is
- * inflated as a stream into a temporary file that is removed on close: savecore's `vmcore.N.gz`
- * needs random access, and a stream keeps memory flat however large the dump. Before anything is
- * written the first inflated bytes are checked (`accept`), and inflation stops at maxInflateBytes().
- */
-export function openSource(file: string, o: OpenOptions = {}): ByteSource {
-  if (!node.fs.existsSync(file)) throw new KvmkitError('no such file', { file });
-  if (node.fs.statSync(file).isDirectory()) throw new KvmkitError('is a directory, not a file', { file });
-  if (!isGzip(file)) return new FileSource(file);
-  const cap = maxInflateBytes();
-  const head = inflatedHead(file);
-  if (!(o.accept ?? looksLikeElfOrMinidump)(head)) {
-    throw new KvmkitError(`gzip content is not ${o.expected ?? 'a dump or kernel (ELF or minidump)'}: it starts ${hexBytes(head.subarray(0, 16))}; not inflating it`, { file, offset: 0 });
-  }
-  const dir = node.fs.mkdtempSync(node.path.join(node.os.tmpdir(), 'kvmkit-'));
-  const out = node.path.join(dir, node.path.basename(file).replace(/\.gz$/, '') || 'inflated');
-  try {
-    inflateFileSync(file, out, cap);
-  } catch (e) {
-    node.fs.rmSync(dir, { recursive: true, force: true });
-    if (e instanceof KvmkitError) throw e;
-    throw new KvmkitError(`gzip data is corrupt or truncated: ${clipText((e as Error).message)}`, { file });
-  }
-  const src = new FileSource(out, dir);
-  return Object.assign(src, { name: file }) as ByteSource;
-}
-
-/**
- * The first HEAD_BYTES inflated bytes, from the first 4 KiB of compressed data only: a sync flush
- * gives what that prefix inflates to without needing the rest (at most ~4 MB even for a bomb).
- */
-function inflatedHead(file: string): Uint8Array {
-  const fd = node.fs.openSync(file, 'r');
-  const prefix = Buffer.alloc(4096);
-  let n: number;
-  try {
-    n = node.fs.readSync(fd, prefix, 0, prefix.length, 0);
-  } finally {
-    node.fs.closeSync(fd);
-  }
-  try {
-    return node.zlib.gunzipSync(prefix.subarray(0, n), { finishFlush: node.zlib.constants.Z_SYNC_FLUSH }).subarray(0, HEAD_BYTES);
-  } catch (e) {
-    throw new KvmkitError(`gzip data is corrupt: ${clipText((e as Error).message)}`, { file, offset: 0 });
-  }
-}
-
-function hexBytes(b: Uint8Array): string {
-  return b.length ? Buffer.from(b).toString('hex').replace(/(..)(?!$)/g, '$1 ') : '(nothing)';
-}
-
-/**
- * Streaming gunzip, synchronous so that openSource stays synchronous. zlib has no synchronous
- * streaming API and gunzipSync would hold the whole compressed and inflated dump in memory, so a
- * child Node process pipes the file through a zlib stream into the output: memory stays flat in
- * both processes however large the dump. It stops (and fails) once the output passes the cap.
- * Multi-member gzip files (concatenated) are handled by zlib.
- */
-const INFLATE_SCRIPT = `
-const fs = require('node:fs'), zlib = require('node:zlib'), { pipeline, Transform } = require('node:stream');
-const cap = Number(process.argv[3]); let n = 0;
-const count = new Transform({ transform(c, _e, cb) { n += c.length; if (n > cap) process.exit(3); else cb(null, c); } });
-pipeline(fs.createReadStream(process.argv[1]), zlib.createGunzip(), count, fs.createWriteStream(process.argv[2]), (e) => {
-  if (e) { process.stderr.write(String(e && e.message || e)); process.exit(1); }
-});`;
-
-function inflateFileSync(input: string, output: string, cap: number): void {
-  const r = node.childProcess.spawnSync(process.execPath, ['-e', INFLATE_SCRIPT, input, output, String(cap)], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 20 });
-  if (r.error) throw r.error;
-  if (r.status === 3) throw new KvmkitError(`gzip data inflates to more than ${cap} bytes (the KVMKIT_MAX_INFLATE limit); stopped there`, { file: input });
-  if (r.status !== 0) throw new Error(r.stderr.trim() || `inflater exited with status ${r.status}`);
-}
+// Opening a file by name (compression by content, stdin, temp copies) lives in ./input.ts.
+export { openSource, maxInflateBytes, looksLikeElfOrMinidump, HEAD_BYTES, type OpenOptions } from './input.ts';

@@ -1,3 +1,5 @@
+import { setInputProgress, STDIN_NAME } from '../base/input.ts';
+import { progress } from './progress.ts';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -60,6 +62,9 @@ if (topHelp && argv.length && manifest) {
   }
 }
 
+// Inflating a large .gz/.zst or spooling stdin shows a bar on a terminal, nothing when piped.
+setInputProgress((label) => progress(label, 'MiB', { quietWhenPiped: true }));
+
 let cli = yargs(argv)
   .scriptName('kvmkit')
   .usage('$0 <command> [options]\n\nDecode, produce and check FreeBSD kinfo_proc records and kernel crash-dump images.')
@@ -69,6 +74,11 @@ let cli = yargs(argv)
   .wrap(Math.min(110, process.stdout.columns || 110))
   // Repeated flags and number ranges, for every command (src/cli/options.ts).
   .middleware(((argv: Arguments, y: unknown) => checkOptions(argv, (y as { getOptions(): DeclaredOptions }).getOptions())) as never)
+  // yargs turns a bare `-` positional into '': give it back, it names standard input (src/base/input.ts).
+  .middleware(((parsed: Arguments) => {
+    if (!argv.includes(STDIN_NAME)) return;
+    for (const [k, v] of Object.entries(parsed)) if (v === '' && k !== '$0') parsed[k] = STDIN_NAME;
+  }) as never)
   .fail((msg, err) => {
     if (err) throw err;
     process.stderr.write(`kvmkit: ${msg}\nRun 'kvmkit --help' for usage.\n`);

@@ -204,9 +204,14 @@ export function minidumpRegions(src: ByteSource, pageSize: number, h: MinidumpRe
 
 /** info/physOffset/presentPages of a minidump: the sparse page set answers all three. */
 export abstract class MinidumpImage extends BaseImage {
-  abstract readonly hdr: { version: number };
+  abstract readonly hdr: { version: number; msgbufsize: number };
   layout!: MinidumpLayout;
   pages!: SparsePageSet;
+
+  /** The msgbuf region: the kernel's message buffer ring as the dump wrote it (msgbufsize bytes, unwrapped order unknown without msg_wseq). */
+  msgbufSection(): Uint8Array {
+    return this.source.read(this.layout.msgbufOff, this.hdr.msgbufsize);
+  }
 
   info(): ImageInfo {
     return {

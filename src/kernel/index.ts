@@ -10,3 +10,4 @@ export * from './fill.ts';
 export * from './sysctl.ts';
 export * from './pidhash.ts';
 export * from './random.ts';
+export * from './msgbuf.ts';

@@ -270,12 +270,26 @@ export interface KernelGlobals {
   pidhashlock: number;
 }
 
+/** What a crash dump tells beyond the processes: the message buffer, the panic, the kernel's version. */
+export interface CrashState {
+  /** Text printed to the kernel message buffer, oldest first (the writer lays it in a ring of msgbufSize bytes). */
+  msgbuf?: string;
+  /** The ring's size (msg_size); kvmkit's default is 4096, not the kernel's MSGBUF_SIZE. */
+  msgbufSize?: number;
+  /** `panicstr`: the panic message, when the system panicked. */
+  panicstr?: string;
+  /** The kernel's `version` string. */
+  version?: string;
+}
+
 /** Everything that has an address, for an image writer: kind, object. */
 export interface ObjectRecord { kind: string; obj: KObject; size: number }
 
 export interface KernelModel {
   arch: ArchName;
   globals: KernelGlobals;
+  /** Message buffer, panic string and version an image writer puts in (absent: an empty buffer, no panic). */
+  crash?: CrashState;
   prison0: Prison;
   proc0: Proc;
   initproc: Proc | null;

@@ -109,6 +109,10 @@ export const SCENARIO_SCHEMA: Sch = {
         hz: int(1, 100000), ticks: int(0, 0x7fffffff, 'the ticks counter (uptime = ticks / hz)'),
         boottime: { t: 'num', min: 0, doc: 'getboottime(), seconds since the epoch ("sec.usec")' },
         cpuTickFrequency: { ...u64, doc: 'cpu_tickrate()' }, maxproc: int(4, 10000000, 'kern.maxproc (pid hash = hashinit(maxproc/4))'),
+        msgbuf: { ...str(1 << 20), doc: 'text printed to the kernel message buffer, oldest first (dmesg prints it back)' },
+        msgbufSize: int(64, 1 << 24, 'the message buffer ring size msg_size (default 4096); text longer than it wraps'),
+        panic: { ...str(4096), doc: 'panicstr: the panic message (absent: the system did not panic)' },
+        version: { ...str(4096), doc: 'the kernel version string' },
       },
     },
     // maxItems are work caps (README "Limits"): past them a scenario is refused, not run.
@@ -289,6 +293,9 @@ export function scenarioRunner(sc: Scenario, opts: LoadOptions): ScenarioRunner 
     cpu_tick_frequency: big(sys.cpuTickFrequency, 2400000000n),
     maxproc: (sys.maxproc as number | undefined) ?? 12000,
   }, proc0Threads), 'system', 'system');
+  if (sys.msgbuf !== undefined || sys.msgbufSize !== undefined || sys.panic !== undefined || sys.version !== undefined) {
+    b.model.crash = { msgbuf: sys.msgbuf as string | undefined, msgbufSize: sys.msgbufSize as number | undefined, panicstr: sys.panic as string | undefined, version: sys.version as string | undefined };
+  }
   if (b.model.globals.cpu_tick_frequency === 0n) throw new ScenarioError('cpuTickFrequency must not be 0', { object: 'system', field: 'system.cpuTickFrequency', file });
   for (const [i, j] of (sc.jails ?? []).entries()) wrap(() => b.addPrison(j.jid as number, (j.name as string | undefined) ?? String(j.jid), (j.parent as number | undefined) ?? 0), `jail ${j.jid}`, `jails[${i}]`);
   for (const [i, t] of (sc.ttys ?? []).entries()) {

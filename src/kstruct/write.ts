@@ -10,7 +10,9 @@ import type {
   Cdev, KernelModel, LoginClass, Pgrp, Prison, Proc, Pstats, Rusage, RusageExt, Session, Sigacts, Sigset, Sysentvec,
   Thread, Timeval, Tty, Ucred, Vmspace,
 } from '../kernel/model.ts';
-import { RU_COUNTERS } from '../kernel/model.ts';
+import { RU_COUNTERS, type CrashState } from '../kernel/model.ts';
+import { msgbufRing } from '../kernel/msgbuf.ts';
+import { msgbufConstants, msgbufLayout } from '../layout/msgbuf.ts';
 import { kernelLayoutsCtf } from '../debuginfo/ctf/index.ts';
 import { exportedOffsets, kernelLayouts, type KernelLayouts, type KernelStruct } from './layouts.ts';
 
@@ -51,6 +53,8 @@ export interface WriteSummary {
   threads: number;
   symbols: number;
   dumptid: number;
+  /** The message buffer ring as written (a minidump's msgbuf section). */
+  msgbufRing?: Uint8Array;
 }
 
 const MiB = 1n << 20n;
@@ -509,10 +513,49 @@ export function writeModel(model: KernelModel, b: DumpBuilder, opts: WriteModelO
   b.addSymbol('prison0', model.prison0.addr, kl.structs.prison.size);
   b.addSymbol('vmspace0', model.vmspace0.addr, kl.structs.vmspace.size);
   b.definePointer('initproc', a(model.initproc));
+  const ring = writeCrashState(b, kl, model.crash ?? {});
   for (const [name, value] of Object.entries(exportedOffsets(kl))) b.defineInt(name, value);
   // The kernel ELF carries the layouts it was built with as CTF, as a GENERIC kernel does.
   b.kernelCtf = kernelLayoutsCtf(kl);
-  return { revision: kl.revision, kernelSet: kl.set, objects, bytes, procs: model.procs.size, threads: model.threads.size, symbols: b.symbolList().length, dumptid };
+  return { revision: kl.revision, kernelSet: kl.set, objects, bytes, procs: model.procs.size, threads: model.threads.size, symbols: b.symbolList().length, dumptid, msgbufRing: ring };
+}
+
+/** Default ring size of a simulated kernel: small, so that a sample image stays small (the kernel's MSGBUF_SIZE is 96 KiB). */
+export const DEFAULT_MSGBUF_SIZE = 4096;
+
+/**
+ * The message buffer, `version` and `panicstr`. As msgbufinit() does, the struct msgbuf sits right
+ * after its ring in one kernel-map allocation; `msgbufp` points at the struct. Returns the ring,
+ * which a minidump also carries as its msgbuf section.
+ */
+function writeCrashState(b: DumpBuilder, kl: KernelLayouts, g: CrashState): Uint8Array {
+  const size = g.msgbufSize ?? DEFAULT_MSGBUF_SIZE;
+  const r = msgbufRing(g.msgbuf ?? '', size);
+  const L = msgbufLayout(kl.arch, kl.set);
+  const va = b.allocKmem(size + L.size);
+  const C = msgbufConstants();
+  const v = new RecordView(L);
+  v.assign('msg_ptr', va);
+  v.assign('msg_magic', C.MSG_MAGIC);
+  v.assign('msg_size', size);
+  v.assign('msg_wseq', r.wseq);
+  v.assign('msg_rseq', r.rseq);
+  v.assign('msg_cksum', r.cksum);
+  v.assign('msg_seqmod', r.seqmod);
+  v.assign('msg_lastpri', -1);
+  v.assign('msg_flags', r.needNewline ? C.MSGBUF_NEEDNL : 0);
+  b.writeVa(va, r.ring);
+  b.writeVa(va + BigInt(size), v.record().slice());
+  b.definePointer('msgbufp', va + BigInt(size));
+  if (g.version !== undefined) b.defineObject('version', Buffer.from(g.version + '\0', 'latin1'), 1);
+  let panic = 0n;
+  if (g.panicstr !== undefined) {
+    const bytes = Buffer.from(g.panicstr + '\0', 'latin1');
+    panic = b.allocKva(bytes.length, 1);
+    b.writeVa(panic, bytes);
+  }
+  b.definePointer('panicstr', panic);
+  return r.ring;
 }
 
 /** The crashing thread by default: a running thread if there is one, else the newest process's first thread. */
@@ -542,8 +585,8 @@ export interface BuildImageResult extends WriteSummary {
 export function buildImage(model: KernelModel, o: BuildImageOptions): BuildImageResult {
   const b = builderForModel(model, { pae: o.pae });
   if (!b.formats().includes(o.format)) throw new KvmkitError(`format ${o.format} cannot hold an ${model.arch} image (use ${b.formats().join(' or ')})`, { arch: model.arch });
-  const summary = writeModel(model, b, o);
-  b.writeImage(o.vmcore, o.format, { version: o.version, onProgress: o.onProgress });
+  const { msgbufRing: ring, ...summary } = writeModel(model, b, o);
+  b.writeImage(o.vmcore, o.format, { version: o.version, onProgress: o.onProgress, msgbuf: ring });
   b.writeKernel(o.kernel);
   return { ...summary, format: o.format, pages: b.mem.presentCount };
 }

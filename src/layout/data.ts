@@ -16,6 +16,7 @@ import mainA48e98c9 from '../../layouts/revisions/main-a48e98c9.json' with { typ
 import kernelFbsd13 from '../../layouts/kernel/fbsd13.json' with { type: 'json' };
 import kernelFbsd150 from '../../layouts/kernel/fbsd15.0.json' with { type: 'json' };
 import kernelAliases from '../../layouts/kernel-aliases.json' with { type: 'json' };
+import kernelMsgbuf from '../../layouts/kernel-msgbuf.json' with { type: 'json' };
 
 /** A layouts/ file as data, with the path it is known by in errors and notes. */
 export interface LayoutFile { path: string; data: unknown }
@@ -28,6 +29,7 @@ export const LAYOUT_FILES = {
   structs: file('structs.json', structs),
   compatCopyout: file('compat-copyout.json', compatCopyout),
   kernelAliases: file('kernel-aliases.json', kernelAliases),
+  kernelMsgbuf: file('kernel-msgbuf.json', kernelMsgbuf),
 };
 
 /** layouts/revisions/<name>.json, by name. */
