@@ -24,8 +24,11 @@ const bytes = new Uint8Array(await (await fetch('./golden.bin')).arrayBuffer());
 const layout = k.getLayout('kinfo_proc', 'amd64', 'fbsd15');
 const r = k.decodeRecords(layout, bytes).records[0];
 const json = k.recordToJson(layout, r);
-const out = { codegen: k.codegenAvailable(), size: layout.size, pid: r.ki_pid, comm: r.ki_comm, login: r.ki_login, vsz: String(r.ki_size), files: k.hasFileSystem(), jsonPid: json.ki_pid };
-document.body.innerHTML = '<h1>kvmkit core in a browser</h1><pre id="out"></pre>';
+const report = k.abiDiff({ struct: 'kinfo_proc32', from: 'fbsd15', to: 'main-a48e98c9' });
+const map = k.abi.renderDiffHtml(report, 'fbsd15', 'main-a48e98c9');
+const out = { codegen: k.codegenAvailable(), size: layout.size, pid: r.ki_pid, comm: r.ki_comm, login: r.ki_login, vsz: String(r.ki_size), files: k.hasFileSystem(), jsonPid: json.ki_pid, abiExit: report.exitCode, mapNamesKiPd: map.includes('ki_pd') };
+document.body.innerHTML = '<h1>kvmkit core in a browser</h1><pre id="out"></pre><div id="map"></div>';
+document.getElementById('map').innerHTML = map; // scripts inserted through innerHTML do not run
 document.getElementById('out').textContent = JSON.stringify(out, null, 2);
 window.__result = out;
 `;
@@ -82,9 +85,10 @@ describe('kvmkit/core in headless Chromium', () => {
         });
         const r = await page.evaluate('window.__result');
         // dumps/golden/record.json: pid 4242, comm "nginx", login "www", ki_size 14163968; KINFO_PROC_SIZE 1088 on amd64.
-        expect(r).toEqual({ codegen, size: 1088, pid: 4242, comm: 'nginx', login: 'www', vsz: '14163968', files: false, jsonPid: 4242 });
+        // The byte map: kinfo_proc32 fbsd15 → main-a48e98c9 inserts ki_pd and moves what follows (issue 10: incompatible, exit bits 4|8).
+        expect(r).toEqual({ codegen, size: 1088, pid: 4242, comm: 'nginx', login: 'www', vsz: '14163968', files: false, jsonPid: 4242, abiExit: 12, mapNamesKiPd: true });
         expect(errors).toEqual([]);
-        await page.screenshot({ path: process.env.KVMKIT_SCREENSHOT_DIR ? path.join(process.env.KVMKIT_SCREENSHOT_DIR, `browser${route === '/' ? '' : '-csp'}.png`) : path.join(dir, 'shot.png') });
+        await page.screenshot({ fullPage: false, path: process.env.KVMKIT_SCREENSHOT_DIR ? path.join(process.env.KVMKIT_SCREENSHOT_DIR, `browser${route === '/' ? '' : '-csp'}.png`) : path.join(dir, 'shot.png') });
         await page.close();
       }
     } finally {
