@@ -74,12 +74,24 @@ export function readOffsets(img: KernelImage): Record<OffsetSymbol, OffsetValue>
   return out;
 }
 
+/**
+ * The kernel's own globals the walk starts from. They sit in the kernel's data, which every dump
+ * keeps: when they do not translate, the kernel named is not the one that wrote the dump — say
+ * that, rather than which page-table step of the translation failed.
+ */
+function kernelGlobals(img: KernelImage): { off: ReturnType<typeof readOffsets>; dumptid: number; allproc: bigint } {
+  try {
+    return { off: readOffsets(img), dumptid: readI32(img, symbolAddress(img, 'dumptid')), allproc: readPointer(img, symbolAddress(img, 'allproc')) };
+  } catch (e) {
+    if (!(e instanceof KvmkitError) || e.context.address === undefined) throw e;
+    throw new KvmkitError(`the kernel's globals (allproc, dumptid, proc_off_*) do not translate in this dump: is this the kernel that wrote it? (${e.text})`, { file: img.source.name, address: e.context.address });
+  }
+}
+
 /** Walk `allproc` and each process's `p_threads`. Bad pointers and cycles become error entries. */
 export function walkThreads(img: KernelImage): ThreadWalk {
-  const off = readOffsets(img);
+  const { off, dumptid, allproc } = kernelGlobals(img);
   const o = (n: OffsetSymbol): bigint => BigInt(off[n].value);
-  const dumptid = readI32(img, symbolAddress(img, 'dumptid'));
-  const allproc = readPointer(img, symbolAddress(img, 'allproc'));
   // Every read through kstruct's page and file-chunk caches (same bytes, same errors as img.read):
   // the walk reads a few words from each of 10⁵ processes and threads.
   const mem = new KernelMemory(img);
