@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { coreOf, withDumpArgs } from '../dump-args.ts';
 import { UsageError } from '../../base/errors.ts';
 import { byPidTid, PROCSTAT_HEADER, PROCSTAT_THREADS_HEADER, procstatLine, procstatThreadLine, runPs } from '../../analysis/ps/index.ts';
 import { loadScenarioFile } from '../../kernel/scenario.ts';
@@ -10,10 +11,7 @@ interface Args { vmcore?: string; M?: string; kernel?: string; scenario?: string
 export const command: CommandModule<object, Args> = {
   command: 'procstat [vmcore]',
   describe: 'procstat(1) -M/-N over a kernel crash dump: the default process view, or -t threads',
-  builder: (y) => y
-    .positional('vmcore', { type: 'string', describe: 'crash dump (minidump or ELF full dump; gzip accepted); also -M core' })
-    .option('M', { type: 'string', requiresArg: true, describe: 'the core (procstat -M)' })
-    .option('kernel', { alias: ['k', 'N'], type: 'string', requiresArg: true, describe: 'the kernel ELF (procstat -N)' })
+  builder: (y) => withDumpArgs(y, 'procstat')
     .option('scenario', { type: 'string', describe: 'instead of a dump: a simulated system (scenario JSON, with --arch)' })
     .option('arch', { type: 'string', default: 'amd64', describe: 'arch of --scenario' })
     .option('rev', { type: 'string', describe: 'kinfo_proc layout revision (as for ps)' })
@@ -23,8 +21,7 @@ export const command: CommandModule<object, Args> = {
     .example('$0 procstat -t vmcore.0 -k kernel.debug -p 812', 'the threads of pid 812')
     .epilogue('WCHAN shows *lockname for a thread blocked on a lock. Fields a dump does not give print "-". Exit status 1 when no process matched.') as never,
   handler: async (a) => {
-    if (a.M !== undefined && a.vmcore !== undefined && a.M !== a.vmcore) throw new UsageError('give the core once: <vmcore> or -M, not both', { field: 'M' });
-    const vmcore = a.vmcore ?? a.M;
+    const vmcore = coreOf(a);
     let kd: Kd;
     if (a.scenario) {
       if (vmcore) throw new UsageError('give a vmcore or --scenario, not both', { field: 'scenario' });

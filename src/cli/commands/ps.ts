@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import type { CommandModule } from 'yargs';
+import { coreOf, withDumpArgs } from '../dump-args.ts';
 import { UsageError } from '../../base/errors.ts';
 import { loadScenarioFile } from '../../kernel/scenario.ts';
 import { errorText, kvmFromModel, LIBKVM_RULES, openKvm, type Kd, type KvmMode } from '../../kvm/index.ts';
@@ -54,10 +55,7 @@ const list = (describe: string) => ({ type: 'string' as const, describe, require
 export const command: CommandModule<object, Args> = {
   command: 'ps [vmcore]',
   describe: 'ps(1) -M/-N over a kernel crash dump: FreeBSD\'s keywords, formats, selectors, STAT and sort order; or the exact records (--json, --raw)',
-  builder: (y) => y
-    .positional('vmcore', { type: 'string', describe: 'crash dump (minidump or ELF full dump; gzip accepted); also -M core' })
-    .option('M', { type: 'string', requiresArg: true, describe: 'the core (ps -M): the same as <vmcore>' })
-    .option('kernel', { alias: ['k', 'N'], type: 'string', requiresArg: true, describe: 'the kernel ELF the dump came from (ps -N system)' })
+  builder: (y) => withDumpArgs(y, 'ps')
     .option('debug', { type: 'string', requiresArg: true, describe: 'kernel.debug: its DWARF gives the kernel struct layouts when the kernel has no CTF' })
     .option('scenario', { type: 'string', describe: 'instead of a dump: a simulated system (scenario JSON, with --arch)' })
     .option('arch', { type: 'string', default: 'amd64', describe: 'arch of --scenario' })
@@ -108,8 +106,7 @@ export const command: CommandModule<object, Args> = {
       process.stdout.write(keywordNames().join(' ') + '\n');
       return;
     }
-    if (a.M !== undefined && a.vmcore !== undefined && a.M !== a.vmcore) throw new UsageError('give the core once: <vmcore> or -M, not both', { field: 'M' });
-    const vmcore = a.vmcore ?? a.M;
+    const vmcore = coreOf(a);
     const select = { pid: many(a.pid), pgrp: many(a.pgrp), sid: many(a.sid), tty: many(a.tty), uid: many(a.uid), ruid: many(a.ruid), gid: many(a.gid), rgid: many(a.rgid), jid: many(a.jid) };
     const format = formatOrder(process.argv.slice(2));
     // Usage errors before the dump is opened.
