@@ -1,7 +1,7 @@
 import { UsageError } from '../../base/errors.ts';
 import { decodeRecord, recordToJson } from '../../codec/index.ts';
 import { KERN_PROC_ALL, KERN_PROC_PROC } from '../../kernel/constants.ts';
-import type { GetProcsResult, Kd, KvmMode, KvmRecord } from '../../kvm/index.ts';
+import type { GetProcsOptions, GetProcsResult, Kd, KvmRecord } from '../../kvm/index.ts';
 import { getLayout, type StructLayout } from '../../layout/index.ts';
 import { FORMATS } from './facts.ts';
 import { type Column, parseFormat, renderTable } from './format.ts';
@@ -50,14 +50,11 @@ export function recordJson(layout: StructLayout, r: KvmRecord): Record<string, u
   return o;
 }
 
-export interface PsOptions {
+/** ps's own options, and the walk's (kvm's GetProcsOptions) that ps passes through unchanged. */
+export interface PsOptions extends Pick<GetProcsOptions, 'threads' | 'mode' | 'compat32' | 'strict' | 'onProgress'> {
   format?: readonly FormatFlag[];
   /** The selector lists as typed (comma/blank separated strings). */
   select?: Partial<Record<keyof Selectors, readonly string[]>>;
-  threads?: boolean;
-  mode?: KvmMode;
-  compat32?: boolean;
-  strict?: boolean;
   /** time(&now) for etime and start; default the clock. */
   now?: number;
   /** Times in UTC rather than the local zone (print.c uses localtime). */
@@ -65,7 +62,6 @@ export interface PsOptions {
   json?: boolean;
   /** Every record the kernel op returned, before ps's own filter (for --raw). */
   onRaw?: (bytes: Uint8Array) => void;
-  onProgress?: (done: number, total: number) => void;
 }
 
 export interface PsResult {
