@@ -15,30 +15,22 @@
  * Integer rule of typed records: 1/2/4-byte integers are numbers, 8-byte integers and every
  * pointer are bigints. See src/codec/values.ts.
  */
-export * as layout from './layout/index.ts';
+// Everything that works on bytes and objects (the browser-safe core), then what takes file names.
+export * from './core.ts';
 export * as debuginfo from './debuginfo/index.ts';
 export * as codec from './codec/index.ts';
-export * as compat from './compat/index.ts';
 export * as kernel from './kernel/index.ts';
 export * as image from './image/index.ts';
 export * as kstruct from './kstruct/index.ts';
 export * as kvm from './kvm/index.ts';
-export * as abi from './analysis/abi/index.ts';
 export * as reaper from './analysis/reaper/index.ts';
-export { KvmkitError, UsageError } from './base/errors.ts';
 
-// The entry points most users start from.
-export { computeLayout, revisionNames, archesFor, ARCHES, type StructLayout, type ArchName } from './layout/index.ts';
+// The file-based entry points most users start from.
 export { openTypes, structLayoutFromGraph, type TypeGraph } from './debuginfo/index.ts';
-export { readRecordsFile, decodeRecords, encodeRecords, decodeRecord, encodeRecord, recordToJson, recordFromJson, RecordView, detect, type KRecord } from './codec/index.ts';
-// getLayout with the generated record type attached (src/codec/typed.ts): the same function at run time.
-export { typedLayout as getLayout, type RecordOf, type RecordFor, type TypedLayout, type RecordTypes } from './codec/index.ts';
-export type * from './codec/record-types.ts';
-export { loadScenarioFile, buildModel, sysctlKernProc, randomModel, type KernelModel } from './kernel/index.ts';
+export { readRecordsFile } from './codec/index.ts';
+export { loadScenarioFile } from './kernel/index.ts';
 export { openImage } from './image/index.ts';
 export { buildImage } from './kstruct/index.ts';
 export { openKvm } from './kvm/index.ts';
-export { abiDiff, abiCheck, compatVsNative } from './analysis/abi/index.ts';
-export { ReaperView } from './analysis/reaper/index.ts';
 export { readCtfGraph, parseCtf, buildCtf } from './debuginfo/ctf/index.ts';
 export { kernelLayoutsFromGraph } from './debuginfo/kernel.ts';
