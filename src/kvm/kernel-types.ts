@@ -1,8 +1,7 @@
 import { KvmkitError } from '../base/errors.ts';
 import { readCtfGraph } from '../debuginfo/ctf/index.ts';
-import { kernelLayoutsFromGraph } from '../debuginfo/kernel.ts';
 import type { KernelImage } from '../image/image.ts';
-import type { KernelLayouts } from '../kstruct/index.ts';
+import { graphSource, type KernelLayouts } from '../kstruct/index.ts';
 
 /**
  * Which kernel-struct layouts a walk of an image uses: the kernel's own CTF (`.SUNW_ctf`) when it
@@ -32,8 +31,9 @@ function lookup(img: KernelImage): KernelTypes {
   try {
     const types = readCtfGraph(elf, elf.name);
     if (!types) return { source: 'bundled', notes: [`${elf.name} has no .SUNW_ctf section`] };
-    const { layouts, missing } = kernelLayoutsFromGraph(types, img.arch);
-    if (!layouts) return { source: 'bundled', notes: [`the kernel's CTF defines no struct ${missing.join(', ')}; using the bundled layouts`] };
+    // The one rule for a type graph's kernel layouts (named aliases, every member the reader needs): kstruct's graphSource.
+    const { layouts, missing } = graphSource(types, img.arch);
+    if (!layouts) return { source: 'bundled', notes: [`the kernel's CTF lacks ${missing.join(', ')}; using the bundled layouts`] };
     return { layouts, source: `ctf (${elf.name}: ${types.source.detail})`, notes: [] };
   } catch (e) {
     if (!(e instanceof KvmkitError)) throw e;
